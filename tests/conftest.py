@@ -1,0 +1,58 @@
+"""Shared fixtures. Every test gets its own index directory; nothing touches the repo's index/."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from regioassist.config import REPO_ROOT, Settings
+
+OFFLINE_ENV = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+    "ANONYMIZED_TELEMETRY": "False",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "TOKENIZERS_PARALLELISM": "false",
+}
+for _key, _value in OFFLINE_ENV.items():
+    os.environ.setdefault(_key, _value)
+
+SEED_DIR = REPO_ROOT / "documents"
+
+
+@pytest.fixture(autouse=True)
+def isolated_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the default index at a fresh temp directory for every test."""
+    index_dir = tmp_path / "index"
+    monkeypatch.setenv("REGIOASSIST_INDEX_DIR", str(index_dir))
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def seed_dir() -> Path:
+    return SEED_DIR
+
+
+@pytest.fixture(scope="session")
+def model_dir() -> Path:
+    """The real converted multilingual-e5-small, converted once and cached on disk."""
+    from regioassist.convert import ensure_model
+
+    return ensure_model(Settings().model_dir)
+
+
+@pytest.fixture(scope="session")
+def real_embedder(model_dir: Path):
+    from regioassist.embedding import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(model_dir)
+
+
+@pytest.fixture
+def fake_embedder():
+    from regioassist.embedding import HashEmbedder
+
+    return HashEmbedder()
