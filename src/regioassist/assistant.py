@@ -1,0 +1,107 @@
+"""The assistant: one question (with its conversation) in, one cited answer out.
+
+The chat, ``regioassist ask`` and the evaluation runner all go through
+:meth:`Assistant.ask`, so they share settings, retrieval and answerer.
+
+>>> # assistant = regioassist.pipeline.load_assistant(Settings())
+>>> # print(assistant.ask("Wat is besloten over verblijf?").text)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from typing import Sequence
+
+from regioassist.answer import DECISION_QUESTION, GENERIC_STEMS, ExtractiveAnswerer, _topic_words
+from regioassist.config import Settings
+from regioassist.embedding import Embedder
+from regioassist.index import LocalIndex
+from regioassist.language import detect_language
+from regioassist.models import Answer
+from regioassist.retrieval import HybridRetriever
+from regioassist.store import Filters
+from regioassist.textutil import content_words, stems
+
+MONTHS = {
+    name: i % 12 + 1
+    for i, name in enumerate(
+        "januari februari maart april mei juni juli augustus september oktober november december "
+        "january february march april may june july august september october november december".split()
+    )
+}
+MONTH_YEAR = re.compile(r"\b(" + "|".join(MONTHS) + r")\s+((?:19|20)\d{2})\b", re.IGNORECASE)
+YEAR = re.compile(r"\b(?:in|van|uit|during|from|of)\s+((?:19|20)\d{2})\b", re.IGNORECASE)
+FOLLOW_UP_START = re.compile(r"^\s*(?:en|and|ook|also|maar|but|wat nog|en verder)\b", re.IGNORECASE)
+
+
+def topic_of(question: str) -> str:
+    """What a question is about, in its own words: 'verblijf' for 'Wat is besloten over verblijf?'."""
+    words = _topic_words(question)
+    if words and stems(words) - GENERIC_STEMS:
+        return words
+    return " ".join(w for w in content_words(question) if not stems(w) <= GENERIC_STEMS and not w.isdigit())
+
+
+def standalone_question(question: str, history: Sequence[str]) -> str:
+    """Make a follow-up answerable on its own by carrying the topic of the earlier turns.
+
+    'En wat is er in 2023 over besloten?' after 'Wat is besloten over verblijf?'
+    becomes 'En wat is er in 2023 over besloten over verblijf?'.
+    """
+    if not history:
+        return question
+    own_topic = stems(topic_of(question)) - GENERIC_STEMS
+    if own_topic and not FOLLOW_UP_START.match(question):
+        return question
+    if len(own_topic) > 2:
+        return question
+    for earlier in reversed(history):
+        topic = topic_of(earlier)
+        if topic:
+            return f"{question.rstrip(' ?.!')} over {topic}?"
+    return question
+
+
+def scope_from_question(question: str) -> Filters:
+    """Dates named in a question scope it to the meetings of that time.
+
+    "het overleg van februari 2023" -> documents dated in February 2023 (any question);
+    "wat is er in 2023 besloten" -> documents dated in 2023 (decision questions only:
+    a fact from 2021 may well be told in a programme dated 2022).
+    """
+    month_year = MONTH_YEAR.search(question)
+    if month_year:
+        month, year = MONTHS[month_year.group(1).lower()], int(month_year.group(2))
+        last_day = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+        return Filters(date_from=dt.date(year, month, 1), date_to=dt.date(year, month, last_day))
+    year_match = YEAR.search(question)
+    if not year_match or not DECISION_QUESTION.search(question):
+        return Filters()
+    year = int(year_match.group(1))
+    return Filters(date_from=dt.date(year, 1, 1), date_to=dt.date(year, 12, 31))
+
+
+class Assistant:
+    """Retrieval plus the answerer over one local index."""
+
+    def __init__(self, settings: Settings, index: LocalIndex, embedder: Embedder) -> None:
+        self.settings = settings
+        self.index = index
+        self.embedder = embedder
+        self.retriever = HybridRetriever(
+            index.store, index.keyword, embedder, candidates=settings.candidates, rrf_k=settings.rrf_k
+        )
+        self.answerer = ExtractiveAnswerer(embedder, min_dense_score=settings.min_dense_score)
+
+    def ask(self, question: str, filters: Filters | None = None, history: Sequence[str] = ()) -> Answer:
+        question = " ".join(question.split())
+        if not question:
+            raise ValueError("the question is empty")
+        language = detect_language(question, self.settings.languages)
+        query = standalone_question(question, history)
+        scope = filters if filters else scope_from_question(query)
+        hits = self.retriever.retrieve(query, top_k=self.settings.top_k, filters=scope or None)
+        answer = self.answerer.answer(query, language, hits)
+        return dataclasses.replace(answer, question=question)

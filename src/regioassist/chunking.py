@@ -1,0 +1,144 @@
+"""Chunking: a parsed document becomes passages that carry their context.
+
+A chunk never spans two sections (agenda items or headed sections); a long
+section is split with overlap by llama-index's ``SentenceSplitter``. Every
+chunk carries a context header (document title, meeting date, domain, agenda
+item) that is embedded and keyword-indexed with the passage, so a question
+about "het overleg van februari 2023" finds a passage whose own text never
+names the date.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import lru_cache
+
+from regioassist.models import Chunk, ParsedDocument, Section
+
+DUTCH_MONTHS = (
+    "januari februari maart april mei juni juli augustus september oktober november december"
+).split()
+
+# Words, not characters, are what the splitter counts; Dutch prose here runs at
+# about 6.3 characters per word (14,044 chars / 2,230 words in the February resumé).
+CHARS_PER_WORD = 6.3
+
+
+def dutch_date(value) -> str:
+    """``date(2023, 2, 23)`` -> ``"23 februari 2023"``."""
+    return f"{value.day} {DUTCH_MONTHS[value.month - 1]} {value.year}"
+
+
+def context_header(doc: ParsedDocument, section: Section | None) -> str:
+    """The lines that tell where a passage stands, in the words a user asks with."""
+    lines = [doc.title]
+    if doc.meeting and doc.meeting not in doc.title:
+        lines.append(doc.meeting)
+    if doc.date and dutch_date(doc.date) not in doc.title:
+        lines.append(dutch_date(doc.date))
+    if section is not None:
+        if section.domain:
+            lines.append(section.domain)
+        if section.parent:
+            lines.append(section.parent)
+        if section.title and section.kind != "preamble":
+            lines.append(section.title)
+    return "\n".join(lines)
+
+
+@lru_cache(maxsize=8)
+def _splitter(chunk_chars: int, overlap_chars: int):
+    from llama_index.core.node_parser import SentenceSplitter
+
+    return SentenceSplitter(
+        chunk_size=max(20, int(chunk_chars / CHARS_PER_WORD)),
+        chunk_overlap=int(overlap_chars / CHARS_PER_WORD),
+        tokenizer=str.split,
+        paragraph_separator="\n\n",
+    )
+
+
+def _pieces(section: Section, chunk_chars: int, overlap_chars: int) -> list[tuple[int, str]]:
+    """(offset in section text, piece) pairs; short sections stay whole."""
+    body = section.text
+    if len(body) <= chunk_chars:
+        stripped = body.strip()
+        return [(body.find(stripped), stripped)] if stripped else []
+    pieces, cursor = [], 0
+    for piece in _splitter(chunk_chars, overlap_chars).split_text(body):
+        # The splitter returns substrings with whitespace trimmed; find each
+        # one from just before where the previous began (pieces overlap).
+        at = body.find(piece[:60], max(0, cursor - overlap_chars * 2))
+        if at < 0:
+            at = body.find(piece[:20])
+        at = max(at, 0)
+        pieces.append((at, piece))
+        cursor = at + 1
+    return pieces
+
+
+def chunk_id(source: str, context: str, text: str, ordinal: int) -> str:
+    """Stable id: the same file ingested twice gives the same ids."""
+    digest = hashlib.sha256(f"{source}\x00{context}\x00{ordinal}\x00{text}".encode()).hexdigest()
+    return digest[:32]
+
+
+_SPACE = re.compile(r"[ \t]+")
+
+
+def _tidy(text: str) -> str:
+    """Collapse the runs of spaces PDF extraction leaves; keep line breaks."""
+    lines = [_SPACE.sub(" ", line).strip() for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def chunk_document(doc: ParsedDocument, chunk_chars: int = 900, overlap_chars: int = 150) -> list[Chunk]:
+    """Split ``doc`` into context-carrying chunks, in document order.
+
+    >>> # chunks = chunk_document(parse_document(read_document(Path("documents/x.txt"))))
+    """
+    chunks: list[Chunk] = []
+    for section in doc.sections:
+        context = context_header(doc, section)
+        body_start = _body_start(doc, section)
+        for offset, piece in _pieces(section, chunk_chars, overlap_chars):
+            text = _tidy(piece)
+            if len(text) < 2:
+                continue
+            start = body_start + offset
+            end = start + len(piece)
+            decisions = tuple(d.text for d in section.decisions if d.start < end and d.end > start)
+            chunks.append(
+                Chunk(
+                    id=chunk_id(doc.source, context, text, len(chunks)),
+                    source=doc.source,
+                    doc_hash=doc.content_hash,
+                    title=doc.title,
+                    doc_type=doc.doc_type,
+                    text=text,
+                    context=context,
+                    date=doc.date,
+                    meeting=doc.meeting,
+                    domain=section.domain,
+                    section=None if section.kind == "preamble" else section.title,
+                    section_kind=section.kind,
+                    page=_page(doc, start),
+                    start=start,
+                    end=end,
+                    decisions=decisions,
+                )
+            )
+    return chunks
+
+
+def _body_start(doc: ParsedDocument, section: Section) -> int:
+    """Offset in the document where the section's body text begins (below its heading)."""
+    at = doc.text.find(section.text[:80], section.start, section.end + 1) if section.text else -1
+    return at if at >= 0 else section.start
+
+
+def _page(doc: ParsedDocument, offset: int) -> int | None:
+    if not doc.page_starts:
+        return None
+    return max(1, sum(1 for start in doc.page_starts if start <= offset))

@@ -1,0 +1,1 @@
+"""Evaluation: pure metrics (``metrics``) and the report writer (``report``)."""

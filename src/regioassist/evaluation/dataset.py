@@ -1,0 +1,143 @@
+"""The evaluation set: its record type, the loader, and the validator.
+
+The set is a JSONL file (``eval/questions.jsonl``, documented in
+``eval/README.md``); the team adds questions by hand, so every problem is
+reported as one line naming the file, the line and what is wrong.
+
+>>> item = EvalItem(id="x", category="fact", question="Wie?", language="nl", answerable=True,
+...                 facts=[["Marielle Stitzinger"]], citations=[{"source": "000.txt", "section": None}])
+>>> item.gold[0].source
+'000.txt'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from regioassist.evaluation.metrics import Ref, normalise_section
+
+CATEGORIES = (
+    "decision", "fact", "cross_document", "scoped", "follow_up", "unanswerable", "english", "paraphrase",
+)
+
+
+class GoldCitation(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source: str = Field(description="File name of the document in documents/.")
+    section: str | None = Field(description="Agenda item or heading; null for the document header.")
+
+
+class EvalFilters(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    domain: str | None = None
+    doc_type: str | None = None
+
+
+class EvalItem(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(min_length=1)
+    category: Literal[
+        "decision", "fact", "cross_document", "scoped", "follow_up", "unanswerable", "english", "paraphrase"
+    ]
+    question: str = Field(min_length=1)
+    language: Literal["nl", "en"]
+    answerable: bool
+    facts: list[list[str]] = Field(default_factory=list)
+    citations: list[GoldCitation] = Field(default_factory=list)
+    filters: EvalFilters | None = None
+    conversation: list[str] = Field(default_factory=list)
+    notes: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "EvalItem":
+        if self.answerable and not self.citations:
+            raise ValueError("an answerable question needs at least one gold citation")
+        if not self.answerable and (self.citations or self.facts):
+            raise ValueError("an unanswerable question has no facts and no citations")
+        if self.category == "follow_up" and not self.conversation:
+            raise ValueError("a follow_up question needs its earlier turns in 'conversation'")
+        if any(not alternatives or not all(a.strip() for a in alternatives) for alternatives in self.facts):
+            raise ValueError("each fact is a non-empty list of non-empty alternatives")
+        return self
+
+    @property
+    def gold(self) -> tuple[Ref, ...]:
+        return tuple(Ref(c.source, c.section) for c in self.citations)
+
+
+class DatasetError(Exception):
+    """The evaluation set has problems; ``problems`` holds one line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(f"{len(problems)} problem(s) in the evaluation set:\n" + "\n".join(problems))
+        self.problems = problems
+
+
+def load_items(path: Path) -> list[EvalItem]:
+    """Parse every line; raise DatasetError listing all problems (not just the first)."""
+    items, problems, seen = [], [], set()
+    if not path.is_file():
+        raise DatasetError([f"{path}: no such file"])
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            item = EvalItem.model_validate(json.loads(line))
+        except json.JSONDecodeError as error:
+            problems.append(f"{where}: not valid JSON ({error.msg})")
+            continue
+        except ValidationError as error:
+            first = error.errors()[0]
+            field = ".".join(str(p) for p in first["loc"]) or "item"
+            problems.append(f"{where}: {field}: {first['msg']}")
+            continue
+        if item.id in seen:
+            problems.append(f"{where}: duplicate id {item.id!r}")
+        seen.add(item.id)
+        items.append(item)
+    if problems:
+        raise DatasetError(problems)
+    return items
+
+
+def validate_against_corpus(items: list[EvalItem], sections_by_document: dict[str, set[str]], path: Path) -> None:
+    """Every gold citation must name a known document and one of its agenda items or sections.
+
+    ``sections_by_document`` maps a document's file name to the normalised titles of
+    its sections, as the structure finder sees them.
+    """
+    problems = []
+    for item in items:
+        for citation in item.citations:
+            name = Path(citation.source).name
+            if name not in sections_by_document:
+                problems.append(f"{path}: {item.id}: unknown document {citation.source!r}")
+            elif citation.section is not None and normalise_section(citation.section) not in sections_by_document[name]:
+                problems.append(f"{path}: {item.id}: unknown agenda item or section {citation.section!r} in {name}")
+    if problems:
+        raise DatasetError(problems)
+
+
+def corpus_sections(documents_dir: Path) -> dict[str, set[str]]:
+    """File name -> normalised section titles, for every document the structure finder reads."""
+    from regioassist.ingest import expand_paths
+    from regioassist.readers import read_document
+    from regioassist.structure import parse_document
+
+    files, _ = expand_paths([documents_dir])
+    result = {}
+    for path in files:
+        doc = parse_document(read_document(path))
+        result[path.name] = {normalise_section(s.title) for s in doc.sections if s.title}
+    return result

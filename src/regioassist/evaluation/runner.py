@@ -1,0 +1,182 @@
+"""``regioassist eval``: every question through the assistant and the baseline, scored and reported.
+
+Questions go through :meth:`Assistant.ask`, the same call the chat and
+``regioassist ask`` make, with the same settings; follow-ups carry their
+earlier turns. How the answer is scored:
+
+- retrieval: the agenda items of the ranked hits (up to ``top_k``) against the gold;
+- citations: the agenda items of the numbered sources against the gold;
+- facts: each key fact (or one of its alternatives) literally in the answer text;
+- language: the answer's framing (its first line: the heading or the decline) is
+  detected among the supported languages; quotes stay Dutch and are not counted;
+- faithfulness: every statement (an answer line that carries a citation marker
+  [n]) must be supported by the quote of source n, by the rule in
+  ``metrics.sentence_support`` (60% of its content words, every number exact).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import time
+from pathlib import Path
+from typing import Callable, Sequence
+
+from regioassist.config import Settings
+from regioassist.evaluation.dataset import EvalItem
+from regioassist.evaluation.metrics import ItemOutcome, Ref, sentence_support, summarize
+from regioassist.language import detect_language
+from regioassist.models import Answer
+from regioassist.store import Filters
+
+MARKER = re.compile(r"\s*\[(\d+)\]\s*$")
+
+
+def load_thresholds(path: Path) -> dict[str, float]:
+    """``{"hit@5": 0.8, "decision/fact_recall": 0.5, ...}``; 'category/metric' scopes one category."""
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def check_thresholds(summary: dict, thresholds: dict[str, float]) -> list[str]:
+    """One line per metric that fell below its minimum (or rose above its maximum)."""
+    from regioassist.evaluation.metrics import LOWER_IS_BETTER
+
+    failures = []
+    for key, limit in thresholds.items():
+        scope, _, metric = key.rpartition("/")
+        group = summary["by_category"].get(scope, {}) if scope else summary["overall"]
+        value = group.get(metric)
+        if value is None:
+            failures.append(f"{key}: no value (threshold {limit})")
+        elif metric in LOWER_IS_BETTER and value > limit:
+            failures.append(f"{key}: {value:.3f} is above the maximum {limit}")
+        elif metric not in LOWER_IS_BETTER and value < limit:
+            failures.append(f"{key}: {value:.3f} is below the minimum {limit}")
+    return failures
+
+
+def faithfulness_counts(answer: Answer) -> tuple[int, int]:
+    """(supported, total) statements: lines ending in a citation marker, checked against that quote."""
+    quotes = {c.n: c.quote for c in answer.citations}
+    supported = total = 0
+    for line in answer.text.splitlines():
+        match = MARKER.search(line)
+        if not match:
+            continue
+        total += 1
+        statement = MARKER.sub("", line).lstrip("- ").strip()
+        if sentence_support(statement, quotes.get(int(match.group(1)), "")):
+            supported += 1
+    return supported, total
+
+
+def _filters(item: EvalItem) -> Filters | None:
+    if item.filters is None:
+        return None
+    f = item.filters
+    return Filters(f.date_from, f.date_to, f.domain, f.doc_type)
+
+
+def _outcome(item: EvalItem, system: str, **fields) -> ItemOutcome:
+    return ItemOutcome(
+        id=item.id,
+        category=item.category,
+        system=system,
+        answerable=item.answerable,
+        gold=item.gold,
+        facts=tuple(tuple(f) for f in item.facts),
+        question_language=item.language,
+        **fields,
+    )
+
+
+def run_assistant(assistant, items: Sequence[EvalItem], progress: Callable[[str], None]) -> list[ItemOutcome]:
+    outcomes = []
+    for item in items:
+        started = time.perf_counter()
+        answer = assistant.ask(item.question, filters=_filters(item), history=item.conversation)
+        latency = time.perf_counter() - started
+        supported, total = faithfulness_counts(answer)
+        first_line = answer.text.splitlines()[0] if answer.text else ""
+        outcomes.append(
+            _outcome(
+                item,
+                "regioassist",
+                answered=answer.answered,
+                ranked=tuple(Ref(h.chunk.source, h.chunk.section) for h in answer.hits),
+                cited=tuple(Ref(c.source, c.agenda_item) for c in answer.citations),
+                answer=answer.text,
+                answer_language=detect_language(first_line, assistant.settings.languages),
+                supported_sentences=supported,
+                total_sentences=total,
+                latency_s=latency,
+            )
+        )
+        progress(item.id)
+    return outcomes
+
+
+def run_baseline(baseline, items: Sequence[EvalItem], languages: Sequence[str]) -> list[ItemOutcome]:
+    outcomes = []
+    for item in items:
+        started = time.perf_counter()
+        result = baseline.ask(item.question)
+        latency = time.perf_counter() - started
+        statements = len(result.cited)  # each pasted passage is its own quote: supported by construction
+        outcomes.append(
+            _outcome(
+                item,
+                "baseline",
+                answered=True,
+                ranked=result.ranked,
+                cited=result.cited,
+                answer=result.answer,
+                answer_language=detect_language(result.answer.splitlines()[0] if result.answer else "", languages),
+                supported_sentences=statements,
+                total_sentences=statements,
+                latency_s=latency,
+            )
+        )
+    return outcomes
+
+
+def evaluate(
+    settings: Settings,
+    items: Sequence[EvalItem],
+    thresholds: dict[str, float],
+    *,
+    assistant=None,
+    with_baseline: bool = True,
+    progress: Callable[[str], None] = lambda item_id: None,
+) -> dict:
+    """Run both systems and return the report's ``run`` dict (see ``report.write_report``)."""
+    from regioassist.pipeline import load_assistant
+
+    assistant = assistant or load_assistant(settings)
+    ours = run_assistant(assistant, items, progress)
+    systems = {"regioassist": summarize(ours)}
+    if with_baseline:
+        from regioassist.evaluation.baseline import NaiveBaseline
+
+        baseline = NaiveBaseline(assistant.embedder, settings.documents_dir, top_k=settings.top_k)
+        systems["baseline"] = summarize(run_baseline(baseline, items, settings.languages))
+    return {
+        "created": dt.datetime.now().isoformat(timespec="seconds"),
+        "settings": json.loads(settings.model_dump_json()),
+        "systems": systems,
+        "items": [
+            {
+                "id": o.id,
+                "category": o.category,
+                "answered": o.answered,
+                "cited": [[r.source, r.section] for r in o.cited],
+                "ranked": [[r.source, r.section] for r in o.ranked],
+                "latency_s": round(o.latency_s, 4),
+                "answer": o.answer,
+            }
+            for o in ours
+        ],
+        "thresholds": thresholds,
+        "threshold_failures": check_thresholds(systems["regioassist"], thresholds),
+    }

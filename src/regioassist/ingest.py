@@ -1,0 +1,131 @@
+"""Ingestion: files on disk -> parsed documents -> chunks -> embeddings -> the index.
+
+Re-ingesting an unchanged file changes nothing (its content hash is already
+indexed); a changed file replaces only its own chunks; a file that fails to
+read is reported in one line and the rest of the batch is still indexed.
+A file's old chunks are deleted only after its new ones are embedded, so a
+crash mid-file never loses what was indexed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from regioassist.chunking import chunk_document
+from regioassist.config import REPO_ROOT
+from regioassist.embedding import Embedder
+from regioassist.index import LocalIndex
+from regioassist.readers import ReadError, read_document
+from regioassist.structure import parse_document
+
+# Bump when reading, structure finding or chunking changes what a file becomes: every
+# file is then re-indexed once, though its bytes did not change.
+PIPELINE_VERSION = "1"
+
+
+@dataclass
+class IngestReport:
+    read: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # one line each: "path: why"
+    pruned: list[str] = field(default_factory=list)
+    chunks_added: int = 0
+
+    def to_json(self) -> dict:
+        return dict(self.__dict__)
+
+
+def source_name(path: Path) -> str:
+    """How a file is named in citations: relative to the repo when inside it, else absolute."""
+    resolved = path.resolve()
+    try:
+        return str(resolved.relative_to(REPO_ROOT))
+    except ValueError:
+        return str(resolved)
+
+
+def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
+    """Files to ingest (folders walked, sorted) and one error line per path that does not exist."""
+    files: list[Path] = []
+    missing: list[str] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+            )
+        elif path.is_file():
+            files.append(path)
+        else:
+            missing.append(f"{path}: no such file or directory")
+    return files, missing
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def ingest_paths(
+    paths: Sequence[Path],
+    index: LocalIndex,
+    embedder: Embedder,
+    *,
+    chunk_chars: int = 900,
+    chunk_overlap: int = 150,
+    batch_size: int = 16,
+    progress: Callable[[str, str], None] = lambda path, status: None,
+) -> IngestReport:
+    """Ingest files and folders into ``index``; ``progress(path, status)`` is told about each file."""
+    report = IngestReport()
+    files, missing = expand_paths(paths)
+    report.failed.extend(missing)
+    indexed = index.store.indexed_files()
+    fingerprint = f"|v{PIPELINE_VERSION}:{chunk_chars}:{chunk_overlap}"
+    changed = False
+    for path in files:
+        key = str(path.resolve())
+        source = source_name(path)
+        try:
+            if key in indexed and indexed[key][1] == file_hash(path) + fingerprint:
+                report.unchanged.append(source)
+                progress(source, "unchanged")
+                continue
+            raw = read_document(path, source=source)
+            doc = parse_document(raw)
+            doc = dataclasses.replace(doc, content_hash=doc.content_hash + fingerprint)
+            chunks = chunk_document(doc, chunk_chars, chunk_overlap)
+            if not chunks:
+                raise ReadError(f"{source}: no text to index")
+            vectors = embedder.embed([c.indexed_text for c in chunks], kind="passage")
+        except ReadError as error:
+            report.failed.append(str(error))
+            progress(source, "failed")
+            continue
+        except Exception as error:  # a parser bug must not stop the batch; say which file
+            report.failed.append(f"{source}: {type(error).__name__}: {error}")
+            progress(source, "failed")
+            continue
+        index.store.delete_path(key)
+        index.store.upsert(key, chunks, vectors)
+        changed = True
+        report.read.append(source)
+        report.chunks_added += len(chunks)
+        progress(source, f"{len(chunks)} chunks")
+    if changed or not index.keyword or len(index.keyword) == 0:
+        index.rebuild_keyword()
+    return report
+
+
+def prune_missing(index: LocalIndex) -> list[str]:
+    """Remove the chunks of indexed files that no longer exist on disk."""
+    pruned = []
+    for key, (source, _) in index.store.indexed_files().items():
+        if not Path(key).exists():
+            index.store.delete_path(key)
+            pruned.append(source)
+    if pruned:
+        index.rebuild_keyword()
+    return pruned

@@ -1,0 +1,64 @@
+"""Wiring: build the real components named in the settings and run the stages.
+
+>>> # report = ingest_into(Settings(), [Path("documents")])
+>>> # assistant = load_assistant(Settings())
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Sequence
+
+from regioassist.assistant import Assistant
+from regioassist.config import Settings
+from regioassist.index import LocalIndex
+from regioassist.ingest import IngestReport, ingest_paths, prune_missing
+
+
+def load_embedder(settings: Settings):
+    from regioassist.convert import ensure_model
+    from regioassist.embedding import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(
+        ensure_model(settings.model_dir),
+        query_prefix=settings.query_prefix,
+        passage_prefix=settings.passage_prefix,
+        batch_size=settings.embed_batch_size,
+    )
+
+
+def ingest_into(
+    settings: Settings,
+    paths: Sequence[Path],
+    *,
+    prune: bool = False,
+    embedder=None,
+    progress: Callable[[str, str], None] = lambda path, status: None,
+) -> IngestReport:
+    index = LocalIndex.open(settings.index_dir, settings.collection)
+    report = ingest_paths(
+        paths,
+        index,
+        embedder or load_embedder(settings),
+        chunk_chars=settings.chunk_chars,
+        chunk_overlap=settings.chunk_overlap,
+        progress=progress,
+    )
+    if prune:
+        report.pruned.extend(prune_missing(index))
+    return report
+
+
+def prepare(settings: Settings, embedder=None) -> IngestReport:
+    """Model converted and the shipped documents indexed; fast when both are done."""
+    return ingest_into(settings, [settings.documents_dir], embedder=embedder or load_embedder(settings))
+
+
+def load_assistant(settings: Settings, embedder=None) -> Assistant:
+    """An assistant over ``settings.index_dir``; indexes the shipped documents into an empty index."""
+    embedder = embedder or load_embedder(settings)
+    index = LocalIndex.open(settings.index_dir, settings.collection)
+    if not index.store.indexed_files():
+        ingest_paths([settings.documents_dir], index, embedder, chunk_chars=settings.chunk_chars,
+                     chunk_overlap=settings.chunk_overlap)
+    return Assistant(settings, index, embedder)

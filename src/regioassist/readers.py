@@ -1,0 +1,271 @@
+"""Reading documents: a file on disk becomes a ``RawDocument`` (text, pages, hash).
+
+Supported: ``.txt`` and ``.md`` (UTF-8, else Windows-1252), ``.pdf`` (pypdf) and
+``.docx`` (python-docx). Anything that cannot be read raises ``ReadError`` whose
+message is one line naming the file and the reason.
+
+Page breaks are kept as ``page_starts`` (character offsets). Plain text that was
+extracted from a PDF shows its page breaks as a form feed, or, in the shipped
+documents, as a first line that starts with exactly one space:
+
+>>> _space_page_starts(" RESUMÉ\\nOverleg\\n Rondvraag\\nGeen\\n")
+(0, 16)
+
+>>> from pathlib import Path
+>>> raw = read_document(Path("documents/000_e69afd2dc3060162.txt"))  # doctest: +SKIP
+>>> raw.page_at(raw.text.index("Rondvraag"))  # doctest: +SKIP
+2
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from regioassist.models import RawDocument
+
+
+class ReadError(Exception):
+    """A file that cannot be read; ``str()`` is one line: ``"<file>: <why>"``."""
+
+
+def _error(name: str, reason: object) -> ReadError:
+    """A ``ReadError`` on one line, whatever the library's message looked like."""
+    return ReadError(f"{name}: {' '.join(str(reason).split())}")
+
+
+# A line that begins with exactly one space and then text: a new page in our
+# PDF-to-text extractions (" Rondvraag", " wel reden om ...").
+_SPACE_PAGE_LINE = re.compile(r"^ (?=\S)", re.MULTILINE)
+# Text lines that begin a page are few; above this share, the file is simply
+# indented and the single space means nothing.
+_MAX_PAGE_LINE_SHARE = 0.2
+
+
+def read_document(path: Path, source: str | None = None) -> RawDocument:
+    """Read ``path`` into a ``RawDocument``; ``source`` names it (default: the path).
+
+    >>> read_document(Path("report.xlsx"))  # doctest: +SKIP
+    Traceback (most recent call last):
+    regioassist.readers.ReadError: report.xlsx: unsupported file type .xlsx
+    """
+    path = Path(path)
+    name = source or str(path)
+    reader = _READERS.get(path.suffix.lower())
+    if reader is None:
+        raise _error(name, f"unsupported file type {path.suffix.lower() or '(no extension)'}")
+    data = _read_bytes(path, name)
+    text, page_starts = reader(data, name)
+    if not text.strip():
+        raise _error(name, "empty document (no text)")
+    return RawDocument(
+        source=name,
+        text=text,
+        page_starts=page_starts,
+        content_hash=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def _read_bytes(path: Path, name: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise _error(name, "file not found") from None
+    except IsADirectoryError:
+        raise _error(name, "is a directory, not a file") from None
+    except OSError as error:
+        raise _error(name, f"cannot read file ({error.strerror or error})") from None
+
+
+# --- plain text ---------------------------------------------------------------
+
+
+def _read_text(data: bytes, name: str) -> tuple[str, tuple[int, ...]]:
+    text = _decode(data, name)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, _text_page_starts(text)
+
+
+def _decode(data: bytes, name: str) -> str:
+    """UTF-8 (BOM stripped), UTF-16 when it says so, else Windows-1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise _error(name, "not valid UTF-16 text") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise _error(name, "not valid UTF-8 or Windows-1252 text") from None
+    if "\x00" in text:
+        raise _error(name, "binary content, not text")
+    return text
+
+
+def _text_page_starts(text: str) -> tuple[int, ...]:
+    """Page starts from form feeds, or else from the one-space-line pattern."""
+    feeds = _form_feed_page_starts(text)
+    if feeds:
+        return feeds
+    return _space_page_starts(text)
+
+
+def _form_feed_page_starts(text: str) -> tuple[int, ...]:
+    """A form feed ends a page; the next page starts after it (and its newline)."""
+    if "\f" not in text:
+        return ()
+    starts = [0]
+    for match in re.finditer(r"\f\n?", text):
+        if match.end() < len(text):
+            starts.append(match.end())
+    return tuple(starts)
+
+
+def _space_page_starts(text: str) -> tuple[int, ...]:
+    """Offsets of lines that start with exactly one space, if the file shows that pattern.
+
+    The pattern counts only when the first line has it and such lines are a
+    small share of all text lines (a page has many lines, one first line).
+    """
+    if not _SPACE_PAGE_LINE.match(text):
+        return ()
+    starts = tuple(m.start() for m in _SPACE_PAGE_LINE.finditer(text))
+    text_lines = sum(1 for line in text.split("\n") if line.strip())
+    if len(starts) > max(2, _MAX_PAGE_LINE_SHARE * text_lines):
+        return ()
+    return starts
+
+
+# --- PDF ----------------------------------------------------------------------
+
+
+def _read_pdf(data: bytes, name: str) -> tuple[str, tuple[int, ...]]:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        locked = reader.is_encrypted and not reader.decrypt("")
+        pages = [] if locked else [_page_text(page) for page in reader.pages]
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, AssertionError) as error:
+        # pypdf reports damage as its own errors and, deeper down, as plain Python ones.
+        raise _error(name, f"not a valid PDF ({_first_line(error)})") from None
+    if locked:
+        raise _error(name, "encrypted PDF (password required)")
+    if not pages:
+        raise _error(name, "PDF has no pages")
+    if not any(page.strip() for page in pages):
+        raise _error(name, "image-only PDF, no extractable text")
+    return _join_pages(pages)
+
+
+def _page_text(page) -> str:
+    """A page's text in layout mode, else plain mode.
+
+    Layout mode keeps the blank lines between paragraphs that headings are
+    recognised by; plain mode drops them.
+    """
+    try:
+        text = page.extract_text(extraction_mode="layout") or ""
+    except Exception:  # layout mode is the newer code path in pypdf; plain is the fallback
+        text = page.extract_text() or ""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+
+
+def _join_pages(pages: list[str]) -> tuple[str, tuple[int, ...]]:
+    """Join page texts with a blank line; ``starts[i]`` is where page i + 1 begins."""
+    starts, parts, offset = [], [], 0
+    for page in pages:
+        page = page.replace("\r\n", "\n").strip("\n")
+        starts.append(offset)
+        parts.append(page)
+        offset += len(page) + 2  # the "\n\n" joiner
+    return "\n\n".join(parts), tuple(starts)
+
+
+def _first_line(error: Exception) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
+# --- Word (.docx) -------------------------------------------------------------
+
+
+def _read_docx(data: bytes, name: str) -> tuple[str, tuple[int, ...]]:
+    import zipfile
+
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
+        raise _error(name, f"not a valid .docx file ({_first_line(error)})") from None
+    return _join_blocks(_docx_blocks(document))
+
+
+def _docx_blocks(document) -> list[tuple[str, bool]]:
+    """(text, page break before) for each paragraph and table, in document order.
+
+    A heading paragraph is a block like any other: it is its own line. A table
+    is one block, a line per row, cells separated by ' | '.
+    """
+    from docx.table import Table
+
+    blocks: list[tuple[str, bool]] = []
+    pending_break = False
+    for item in document.iter_inner_content():
+        if isinstance(item, Table):
+            rows = (" | ".join(_dedupe([" ".join(c.text.split()) for c in row.cells])) for row in item.rows)
+            blocks.append(("\n".join(r for r in rows if r), pending_break))
+            pending_break = False
+            continue
+        breaks_before = _has(item, "./w:pPr/w:pageBreakBefore|.//w:lastRenderedPageBreak")
+        blocks.append((item.text.strip(), pending_break or breaks_before))
+        # A hard page break inside a paragraph starts the page after it.
+        pending_break = _has(item, './/w:br[@w:type="page"]')
+    return blocks
+
+
+def _has(paragraph, query: str) -> bool:
+    return bool(paragraph._p.xpath(query))
+
+
+def _dedupe(cells: list[str]) -> list[str]:
+    """Merged cells repeat their text in python-docx; keep each once."""
+    out: list[str] = []
+    for cell in cells:
+        if cell and (not out or out[-1] != cell):
+            out.append(cell)
+    return out
+
+
+def _join_blocks(blocks: list[tuple[str, bool]]) -> tuple[str, tuple[int, ...]]:
+    """Blocks separated by a blank line (as paragraphs are); page starts where breaks were."""
+    parts: list[str] = []
+    starts, offset, page_break = [0], 0, False
+    for block, breaks_before in blocks:
+        page_break = page_break or breaks_before
+        if not block:
+            continue  # an empty paragraph (often the one holding the page break)
+        if page_break and parts:
+            starts.append(offset)
+        page_break = False
+        parts.append(block)
+        offset += len(block) + 2  # the "\n\n" joiner
+    return "\n\n".join(parts), tuple(starts) if len(starts) > 1 else ()
+
+
+_READERS: dict[str, Callable[[bytes, str], tuple[str, tuple[int, ...]]]] = {
+    ".txt": _read_text,
+    ".md": _read_text,
+    ".pdf": _read_pdf,
+    ".docx": _read_docx,
+}

@@ -1,0 +1,77 @@
+"""Small text helpers shared by the answerer and the evaluation: sentences and content words.
+
+>>> split_sentences("Het PFHO stelt voorstel 1 en 2 vast. Voor voorstel 3 is t.a.v. de kosten € 30.000,- nodig.")
+['Het PFHO stelt voorstel 1 en 2 vast.', 'Voor voorstel 3 is t.a.v. de kosten € 30.000,- nodig.']
+>>> content_words("Wat is er besloten over de dagbesteding?")
+['besloten', 'dagbesteding']
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Abbreviations whose final period does not end a sentence.
+_ABBREVIATIONS = (
+    "t.a.v", "m.b.t", "i.p.v", "o.a", "e.d", "e.o", "t.z.t", "i.v.m", "a.s", "z.s.m", "d.w.z",
+    "nr", "bijv", "resp", "incl", "excl", "ca", "mr", "dhr", "mevr", "drs", "ir", "dr", "o.b.v", "m.u.v",
+)
+_ABBREV = re.compile(r"(?:\b(?:" + "|".join(re.escape(a) for a in _ABBREVIATIONS) + r"))\.$", re.IGNORECASE)
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"'’”)]*\s+(?=[A-Z0-9ÀÁÉÈËÏÖÜ€\"'‘“(-])|\n\s*\n(?=\s*[A-Z0-9ÀÁÉÈËÏÖÜ€•-])|\n(?=\s*(?:[-•o]\s|\d+[.)]\s|[a-z][.)]\s))")
+
+STOPWORDS = frozenset(
+    """aan al alle als also an and any are as at be been bij but by dan dat de deze die dit do does door
+    een en er for from had has have het hier hij hoe hun ik in is it its je kan kunnen maar me met na naar
+    niet nog nu of om on ook op or over te the their there these they this to tot uit van voor was wat
+    we welk welke were what when where which who whom wie why will with worden wordt zal zijn zij zo
+    zich the a an was were did is are been about into than that those werd waren ben bent heeft hebben
+    u uw our your my mijn onze ons waarom wanneer waar hoeveel hoe veel""".split()
+)
+
+_WORD = re.compile(r"[^\W_]+(?:[.,][0-9]+)*", re.UNICODE)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences (and list items) of ``text``, whitespace tidied, in order."""
+    pieces: list[str] = []
+    buffer = ""
+    for part in _BOUNDARY.split(text):
+        if part is None:
+            continue
+        buffer = f"{buffer} {part}" if buffer else part
+        # A split right after an abbreviation ("t.a.v.") or a list number ("1.") is undone.
+        if _ABBREV.search(buffer.rstrip()) or re.fullmatch(r"\s*\d{1,2}\.", buffer):
+            continue
+        pieces.append(buffer)
+        buffer = ""
+    if buffer:
+        pieces.append(buffer)
+    return [s for s in (" ".join(p.split()) for p in pieces) if s]
+
+
+def fold(text: str) -> str:
+    """Lowercase without accents: 'Continuïteit' -> 'continuiteit'."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+
+
+def words(text: str) -> list[str]:
+    """Lowercased word tokens, numbers kept whole ('30.000')."""
+    return [w.casefold() for w in _WORD.findall(text)]
+
+
+def content_words(text: str) -> list[str]:
+    """Words that carry meaning: no stop words, at least 3 characters or a number."""
+    return [w for w in words(text) if w not in STOPWORDS and (len(w) >= 3 or w.isdigit())]
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("dutch")
+
+
+def stems(text: str) -> set[str]:
+    """Dutch stems of the content words, accents folded: for overlap between question and passage."""
+    return set(_stemmer().stemWords([fold(w) for w in content_words(text)]))

@@ -1,0 +1,86 @@
+import datetime as dt
+
+import pytest
+
+from regioassist.answer import ExtractiveAnswerer, render
+from regioassist.models import Chunk, DocType, Hit
+
+pytestmark = pytest.mark.unit
+
+
+def hit(cid, text, *, section, date, decisions=(), dense=0.9, domain="Jeugd en Onderwijs", page=3):
+    chunk = Chunk(
+        id=cid, source=f"documents/{cid}.txt", doc_hash="h", title=f"Resumé {date}", doc_type=DocType.RESUME,
+        text=text, context=f"Resumé {date}\n{domain}\n{section}", date=date, domain=domain,
+        section=section, section_kind="agenda_item", page=page, decisions=decisions,
+    )
+    return Hit(chunk=chunk, score=0.03, dense_score=dense)
+
+
+VERBLIJF_2023 = hit(
+    "b", "Een gezinsgerichte groep is een vorm van verblijf. Het PFHO stelt het voorstel vast.",
+    section="Jeugdhulp met verblijf", date=dt.date(2023, 2, 23),
+    decisions=("Het PFHO stelt het voorstel vast.",),
+)
+VERBLIJF_2021 = hit(
+    "a", "Er is een kostprijsonderzoek naar verblijf gedaan. Afgesproken is de contracten voort te zetten.",
+    section="Verblijf", date=dt.date(2021, 3, 18),
+    decisions=("Afgesproken is de contracten voort te zetten.",),
+)
+BANEN = hit(
+    "c", "Dit agendapunt wordt doorgeschoven.", section="Banenafspraak", date=dt.date(2023, 2, 23),
+    decisions=("Dit agendapunt wordt doorgeschoven.",), domain="Werk en Participatie",
+)
+
+
+def test_decisions_meeting_by_meeting_in_date_order_with_citations():
+    answer = ExtractiveAnswerer(None, 0.8).answer("Wat is besloten over verblijf?", "nl", [VERBLIJF_2023, BANEN, VERBLIJF_2021])
+    assert answer.answered
+    text = answer.text
+    # 2021 before 2023, though 2023 ranked first; Banenafspraak is off-topic and left out.
+    assert text.index("18 maart 2021") < text.index("23 februari 2023")
+    assert "Banenafspraak" not in text
+    assert '"Verblijf"' in text and '"Jeugdhulp met verblijf"' in text
+    assert "- Afgesproken is de contracten voort te zetten. [1]" in text
+    assert "- Het PFHO stelt het voorstel vast. [2]" in text
+    assert [c.agenda_item for c in answer.citations] == ["Verblijf", "Jeugdhulp met verblijf"]
+    assert answer.citations[1].quote.endswith("Het PFHO stelt het voorstel vast.")
+
+
+def test_every_statement_is_a_quote_of_its_citation():
+    answer = ExtractiveAnswerer(None, 0.8).answer("Wat is besloten over verblijf?", "nl", [VERBLIJF_2023, VERBLIJF_2021])
+    quotes = {c.n: c.quote for c in answer.citations}
+    for line in answer.text.splitlines():
+        if line.startswith("- "):
+            sentence, marker = line[2:].rsplit(" [", 1)
+            assert sentence in quotes[int(marker.rstrip("]"))]
+
+
+def test_declines_below_threshold_and_cites_nothing():
+    weak = hit("d", "De sporthal is groot.", section="Overig", date=dt.date(2023, 2, 23), dense=0.7)
+    answer = ExtractiveAnswerer(None, 0.8).answer("Wat kost de nieuwe sporthal?", "nl", [weak])
+    assert not answer.answered and answer.citations == ()
+    assert "geen antwoord" in answer.text
+
+
+def test_factual_question_quotes_the_best_sentence():
+    fact = hit("e", "De kosten vallen lager uit. Het gaat om circa €12.000 i.p.v. circa €21.000.",
+               section="Inkoop poortwachtersfunctie ernstige dyslexie", date=dt.date(2023, 2, 23))
+    answer = ExtractiveAnswerer(None, 0.8).answer("Hoeveel kost de poortwachtersfunctie ernstige dyslexie?", "nl", [fact])
+    assert "€12.000" in answer.text
+    assert answer.citations[0].page == 3
+
+
+def test_english_question_gets_english_framing_and_dutch_quotes():
+    answer = ExtractiveAnswerer(None, 0.8).answer("What was decided about verblijf?", "en", [VERBLIJF_2021])
+    assert answer.text.startswith("Decisions and agreements on verblijf")
+    assert "18 March 2021" in answer.text
+    assert "Afgesproken is de contracten voort te zetten." in answer.text
+    assert "Sources:" in render(answer)
+
+
+def test_render_lists_sources_with_place_and_quote():
+    answer = ExtractiveAnswerer(None, 0.8).answer("Wat is besloten over verblijf?", "nl", [VERBLIJF_2021])
+    out = render(answer)
+    assert "Bronnen:" in out
+    assert "[1] Resumé 2021-03-18 · 2021-03-18 · Jeugd en Onderwijs · agendapunt: Verblijf · p. 3 · documents/a.txt" in out

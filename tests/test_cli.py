@@ -1,0 +1,135 @@
+"""The CLI through its real entry point: typer's CliRunner and, for start-up, a subprocess."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from regioassist.cli import app
+
+runner = CliRunner()
+
+
+@pytest.mark.unit
+def test_help_imports_no_heavy_library():
+    code = (
+        "import sys; from typer.testing import CliRunner; from regioassist.cli import app; "
+        "r = CliRunner().invoke(app, ['--help']); assert r.exit_code == 0, r.output; "
+        "heavy = [m for m in ('torch', 'sentence_transformers', 'chromadb', 'gradio', 'llama_index.core') if m in sys.modules]; "
+        "print(','.join(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["ask", "vraag", "--from", "2023-13-01"], "--from expects a date as YYYY-MM-DD, got '2023-13-01'"),
+        (["ask", "vraag", "--from", "2023-02-01", "--to", "2022-01-01"], "--from is after --to"),
+        (["ask"], "give a question, or --batch FILE"),
+        (["ask", "   "], "give a question, or --batch FILE"),
+        (["ask", "vraag", "--batch", "nope.txt"], "give either a question or --batch, not both"),
+        (["ask", "--batch", "does-not-exist.txt"], "does-not-exist.txt: no such file"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(args, message):
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"error: {message}"
+
+
+@pytest.mark.unit
+def test_status_without_index(tmp_path):
+    result = runner.invoke(app, ["status", "--index", str(tmp_path / "none")])
+    assert result.exit_code == 2
+    assert "no index here yet" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.unit
+def test_eval_validate_reports_bad_items(tmp_path):
+    bad = tmp_path / "q.jsonl"
+    bad.write_text(
+        '{"id": "a", "category": "fact", "question": "Wie?", "language": "nl", "answerable": true, '
+        '"facts": [["x"]], "citations": [{"source": "000_e69afd2dc3060162.txt", "section": "Bestaat niet"}]}\n'
+        '{"id": "b", "category": "fact", "question": "Wie?", "language": "nl", "answerable": true, '
+        '"citations": [{"source": "999.txt", "section": null}]}\n'
+        '{"id": "c", "category": "nonsense", "question": "Wie?", "language": "nl", "answerable": true}\n'
+        "not json\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["eval", "--validate", "--questions", str(bad)])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert any("q.jsonl:3: category:" in line for line in lines)
+    assert any("q.jsonl:4: not valid JSON" in line for line in lines)
+
+
+@pytest.mark.integration
+def test_eval_validate_shipped_set():
+    result = runner.invoke(app, ["eval", "--validate"])
+    assert result.exit_code == 0, result.output
+    assert "all valid" in result.stdout
+
+
+@pytest.fixture(scope="module")
+def ingested(tmp_path_factory, model_dir):
+    """The shipped documents ingested once through the CLI into a fresh index."""
+    index = tmp_path_factory.mktemp("cli") / "index"
+    result = runner.invoke(app, ["ingest", "documents", "--index", str(index)])
+    assert result.exit_code == 0, result.output
+    assert "read 5, skipped as unchanged 0, failed 0" in result.stdout
+    return index
+
+
+@pytest.mark.integration
+def test_reingest_changes_nothing_and_bad_file_is_one_line(ingested, tmp_path):
+    bad = tmp_path / "kapot.pdf"
+    bad.write_bytes(b"%PDF-1.4 this is not really a pdf")
+    before = json.loads(runner.invoke(app, ["status", "--index", str(ingested), "--json"]).stdout)
+    result = runner.invoke(app, ["ingest", "documents", str(bad), "--index", str(ingested)])
+    assert result.exit_code == 0
+    assert "read 0, skipped as unchanged 5, failed 1" in result.stdout
+    failures = [line for line in result.stderr.splitlines() if line.startswith("failed:")]
+    assert len(failures) == 1 and "kapot.pdf" in failures[0]
+    after = json.loads(runner.invoke(app, ["status", "--index", str(ingested), "--json"]).stdout)
+    assert after == before
+    assert after["totals"]["documents"] == 5
+
+
+@pytest.mark.integration
+def test_ask_json_contract(ingested):
+    result = runner.invoke(app, ["ask", "Wat is besloten over verblijf?", "--json", "--index", str(ingested)])
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert set(answer) == {"question", "language", "answered", "answer", "citations"}
+    assert answer["answered"] and answer["language"] == "nl"
+    keys = {"n", "source", "title", "doc_type", "date", "domain", "agenda_item", "page", "quote", "score"}
+    assert all(set(c) == keys for c in answer["citations"])
+    cited = {(c["date"], c["agenda_item"]) for c in answer["citations"]}
+    assert ("2021-03-18", "Verblijf") in cited
+    assert ("2023-02-23", "Jeugdhulp met verblijf") in cited
+    assert ("2023-02-23", "Verlengen en uitbreiden gezinsgerichte groep") in cited
+
+
+@pytest.mark.integration
+def test_ask_batch_from_stdin(ingested):
+    questions = "Wie is contactpersoon van het overleg van februari 2023?\n\nWat kost een kaartje voor de Efteling?\n"
+    result = runner.invoke(app, ["ask", "--json", "--batch", "-", "--index", str(ingested)], input=questions)
+    assert result.exit_code == 0, result.output
+    first, second = [json.loads(line) for line in result.stdout.splitlines()]
+    assert first["answered"] and "Marielle Stitzinger" in first["answer"]
+    assert not second["answered"] and second["citations"] == []
+
+
+@pytest.mark.integration
+def test_ask_with_filters(ingested):
+    result = runner.invoke(
+        app, ["ask", "Wat is besloten over verblijf?", "--json", "--from", "2023-01-01", "--index", str(ingested)]
+    )
+    answer = json.loads(result.stdout)
+    assert answer["citations"] and all(c["date"] >= "2023-01-01" for c in answer["citations"])

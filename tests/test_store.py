@@ -1,0 +1,93 @@
+"""One contract, run against every VectorStore: the in-memory one and Chroma on disk."""
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from regioassist.models import Chunk, DocType
+from regioassist.store import ChromaStore, Filters, MemoryStore, domain_key
+
+
+def chunk(cid, source, *, date=None, domain=None, doc_type=DocType.RESUME, text="tekst", decisions=()):
+    return Chunk(
+        id=cid, source=source, doc_hash="h-" + source, title="Titel " + source, doc_type=doc_type,
+        text=text, context="Titel " + source, date=date, domain=domain, section="Agendapunt",
+        section_kind="agenda_item", page=2, start=10, end=20, decisions=decisions,
+    )
+
+
+def unit(i, dim=4):
+    v = np.zeros(dim, dtype=np.float32)
+    v[i] = 1.0
+    return v
+
+
+@pytest.fixture(params=[pytest.param("memory", marks=pytest.mark.unit), pytest.param("chroma", marks=pytest.mark.integration)])
+def store(request, tmp_path):
+    return MemoryStore() if request.param == "memory" else ChromaStore(tmp_path / "chroma")
+
+
+@pytest.fixture
+def filled(store):
+    store.upsert("/a", [chunk("a1", "a.txt", date=dt.date(2021, 3, 18), domain="Jeugd en Onderwijs",
+                              decisions=("Het voorstel wordt vastgesteld.",)),
+                        chunk("a2", "a.txt", date=dt.date(2021, 3, 18), domain="Werk en Inkomen")],
+                 np.stack([unit(0), unit(1)]))
+    store.upsert("/b", [chunk("b1", "b.txt", date=dt.date(2023, 2, 23), domain="JEUGD & ONDERWIJS"),
+                        chunk("b2", "b.txt", doc_type=DocType.PROGRAMMA)],
+                 np.stack([unit(2), unit(3)]))
+    return store
+
+
+def test_query_returns_cosine_best_first(filled):
+    query = np.array([0.8, 0.6, 0, 0], dtype=np.float32)  # cos with a1 = 0.8, a2 = 0.6, others 0
+    (first, s1), (second, s2) = filled.query(query, k=2)
+    assert (first.id, second.id) == ("a1", "a2")
+    assert s1 == pytest.approx(0.8, abs=1e-5) and s2 == pytest.approx(0.6, abs=1e-5)
+
+
+def test_round_trip_keeps_every_field(filled):
+    got = filled.get(["a1"])["a1"]
+    assert got == chunk("a1", "a.txt", date=dt.date(2021, 3, 18), domain="Jeugd en Onderwijs",
+                        decisions=("Het voorstel wordt vastgesteld.",))
+
+
+@pytest.mark.parametrize(
+    "filters, expected",
+    [
+        (Filters(date_from=dt.date(2022, 1, 1)), {"b1"}),
+        (Filters(date_to=dt.date(2021, 12, 31)), {"a1", "a2"}),
+        (Filters(domain="jeugd & onderwijs"), {"a1", "b1"}),
+        (Filters(doc_type="programma"), {"b2"}),
+        (Filters(date_from=dt.date(2021, 1, 1), domain="Werk en Inkomen"), {"a2"}),
+    ],
+)
+def test_filters(filled, filters, expected):
+    assert filled.ids_matching(filters) == expected
+    found = {c.id for c, _ in filled.query(unit(0), k=10, filters=filters)}
+    assert found == expected
+
+
+def test_delete_path_and_indexed_files(filled):
+    assert set(filled.indexed_files()) == {"/a", "/b"}
+    assert filled.delete_path("/a") == 2
+    assert set(filled.indexed_files()) == {"/b"}
+    assert [c.id for c in filled.all_chunks()] == ["b1", "b2"]
+
+
+def test_upsert_same_ids_does_not_duplicate(filled):
+    filled.upsert("/b", [chunk("b1", "b.txt", date=dt.date(2023, 2, 23))], np.stack([unit(2)]))
+    assert len(filled.all_chunks()) == 4
+
+
+def test_embeddings_lookup(filled):
+    vectors = filled.embeddings(["b1", "missing"])
+    assert list(vectors) == ["b1"]
+    assert np.allclose(vectors["b1"], unit(2))
+
+
+@pytest.mark.unit
+def test_domain_key():
+    assert domain_key("JEUGD & ONDERWIJS") == domain_key("Jeugd en Onderwijs") == "jeugd en onderwijs"
+    assert domain_key(None) == ""
