@@ -34,7 +34,8 @@ DECISION_QUESTION = re.compile(
 # Stems that say *that* something was decided, not *what* about: they do not pick the topic.
 GENERIC_STEMS = stems(
     "besloten besluit besluiten beslist afgesproken afspraak afspraken vastgesteld ingestemd "
-    "decided decision decisions agreed agreement resolved overleg vergadering meeting portefeuillehouders"
+    "decided decision decisions agreed agreement resolved overleg vergadering meeting portefeuillehouders "
+    "portefeuillehoudersoverleg pfho wethouders besproken voorgesteld gevraagd"
 )
 # What a question asks for, and what a sentence must contain to answer it. A "required"
 # cue that no retrieved sentence meets means the documents do not give that information:
@@ -175,6 +176,9 @@ class _Citations:
         )
 
 
+FACT_PASSAGES = 5  # passages whose sentences compete to answer a factual question
+
+
 class ExtractiveAnswerer:
     """Answers from retrieved hits by quoting them; needs no LLM.
 
@@ -215,7 +219,7 @@ class ExtractiveAnswerer:
         for hit in hits:
             if not hit.chunk.decisions:
                 continue
-            if topic and not topic & stems(hit.chunk.indexed_text):
+            if topic and not on_topic(topic, hit.chunk.indexed_text):
                 continue
             by_item.setdefault((hit.chunk.source, hit.chunk.section), []).append(hit)
         if not by_item:
@@ -250,23 +254,29 @@ class ExtractiveAnswerer:
         return [(hit, sentence) for sentence, (_, hit) in ordered]
 
     def _decision_sentences(self, hit: Hit, topic: set[str]) -> list[str]:
-        """The item's most on-topic context sentence, then its decisions as they stand in the text."""
+        """What an agenda item says on the topic, then its decisions, as they stand in the text.
+
+        A short item (up to four sentences) is quoted whole; from a longer one the
+        two sentences that share most with the topic come before the decisions.
+        """
         chunk = hit.chunk
         decisions = [" ".join(d.split()) for d in chunk.decisions]
-        context = [
-            s
-            for s in split_sentences(chunk.text)
-            if not any(s in d or d in s for d in decisions) and topic & stems(s)
-        ]
-        if not context:  # no sentence names the topic: the item's opening sentence says what it is about
-            context = [s for s in split_sentences(chunk.text)[:1] if not any(s in d or d in s for d in decisions)]
-        return context[:1] + decisions
+        sentences = [s for s in split_sentences(chunk.text) if not any(s in d or d in s for d in decisions)]
+        if len(sentences) + len(decisions) <= 4:
+            return sentences + decisions
+        ranked = sorted(
+            (s for s in sentences if len(s) >= 25 and topic & stems(s)),
+            key=lambda s: -len(topic & stems(s)),
+        )
+        context = ranked[:2] or [s for s in sentences[:1] if len(s) >= 25]
+        return context + decisions
 
     # -- factual questions ----------------------------------------------------------------
 
     def _facts(self, question: str, language: str, hits: list[Hit], citations: _Citations) -> str | None:
         """The best-answering sentences; None when none holds the kind of information asked for."""
-        candidates = [(rank, hit, s) for rank, hit in enumerate(hits[:3]) for s in split_sentences(hit.chunk.text)]
+        per_hit = [split_sentences(hit.chunk.text) for hit in hits[:FACT_PASSAGES]]
+        candidates = [(rank, hit, s) for rank, (hit, ss) in enumerate(zip(hits, per_hit)) for s in ss]
         required = [ANSWER_CUES[c] for c in wanted_cues(question) if ANSWER_CUES[c].required]
         candidates = [c for c in candidates if all(cue.answers.search(c[2]) for cue in required)]
         if not candidates:
@@ -281,13 +291,15 @@ class ExtractiveAnswerer:
         blocks: list[list[str]] = []
         current_place = None
         for i in chosen:
-            _, hit, sentence = candidates[i]
+            rank, hit, sentence = candidates[i]
             place = place_of(hit.chunk, language)
             if place != current_place:
                 blocks.append([f"{place}:"])
                 current_place = place
-            n = citations.cite(hit, sentence)
-            blocks[-1].append(f"- {sentence} [{n}]")
+            for quoted in [sentence] + _continuation(sentence, per_hit[rank], question):
+                line = f"- {quoted} [{citations.cite(hit, quoted)}]"
+                if line not in blocks[-1]:
+                    blocks[-1].append(line)
         return "\n\n".join([PHRASES[language]["found"]] + ["\n".join(b) for b in blocks])
 
     def _score_sentences(self, question: str, candidates: list[tuple[int, Hit, str]]) -> list[float]:
@@ -310,10 +322,28 @@ class ExtractiveAnswerer:
             dense = [float(v) for v in np.asarray(vectors) @ q]
         wants = [ANSWER_CUES[name] for name in wanted_cues(question)]
         return [
-            lex + cos + (0.05 if rank == 0 else 0.0) - (0.3 if len(s) < 15 else 0.0)
+            lex + cos + 0.02 * (FACT_PASSAGES - rank) - (0.3 if len(s) < 15 else 0.0)
             + sum(0.3 for cue in wants if cue.answers.search(s))
             for (rank, _, s), lex, cos in zip(candidates, lexical, dense)
         ]
+
+
+def _continuation(sentence: str, sentences: list[str], question: str) -> list[str]:
+    """Sentences that complete the chosen one: the list after a colon, the name after a "who"."""
+    if sentence not in sentences:
+        return []
+    after = sentences[sentences.index(sentence) + 1 :]
+    if sentence.rstrip().endswith(":"):
+        return after[:4]
+    who = ANSWER_CUES["who"]
+    if who.asks.search(question) and not who.answers.search(sentence):
+        return [s for s in after[:1] if who.answers.search(s)]
+    return []
+
+
+def on_topic(topic: set[str], text: str) -> bool:
+    """More than half of the topic's stems occur in ``text`` (all of them for a two-word topic)."""
+    return len(topic & stems(text)) > len(topic) / 2
 
 
 def _topic_words(question: str) -> str:

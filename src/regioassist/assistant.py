@@ -31,7 +31,13 @@ MONTHS = {
         "january february march april may june july august september october november december".split()
     )
 }
-MONTH_YEAR = re.compile(r"\b(" + "|".join(MONTHS) + r")\s+((?:19|20)\d{2})\b", re.IGNORECASE)
+# "het overleg van (23) februari 2023", "in maart 2021" -- not "het resumé van 15 december 2022",
+# which names an earlier meeting's minutes discussed in this one.
+MONTH_YEAR = re.compile(
+    r"\b(?:(?:overleg|vergadering|bijeenkomst|meeting|pfho)\w*\s+(?:van|op|of|on|in)|in|during)\s+"
+    r"(?:\d{1,2}\s+)?(" + "|".join(MONTHS) + r")\s+((?:19|20)\d{2})\b",
+    re.IGNORECASE,
+)
 YEAR = re.compile(r"\b(?:in|van|uit|during|from|of)\s+((?:19|20)\d{2})\b", re.IGNORECASE)
 FOLLOW_UP_START = re.compile(r"^\s*(?:en|and|ook|also|maar|but|wat nog|en verder)\b", re.IGNORECASE)
 

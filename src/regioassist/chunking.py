@@ -59,9 +59,22 @@ def _splitter(chunk_chars: int, overlap_chars: int):
     )
 
 
+_BROKEN_SENTENCE = re.compile(r"(?<=[^\s.:;!?])([ \t]*)\n(?=[ \t]*\n[ \t]*\S)")
+
+
+def repair_breaks(text: str) -> str:
+    """Undo blank lines that PDF extraction put inside a sentence, keeping every offset.
+
+    "1 dag per week in de\n\nGroepspraktijk Huizen" has a paragraph break after a
+    line with no closing punctuation: the first newline becomes a space, so the
+    text keeps its length (offsets, and so page numbers, stay exact).
+    """
+    return _BROKEN_SENTENCE.sub(lambda m: m.group(1) + " ", text)
+
+
 def _pieces(section: Section, chunk_chars: int, overlap_chars: int) -> list[tuple[int, str]]:
     """(offset in section text, piece) pairs; short sections stay whole."""
-    body = section.text
+    body = repair_breaks(section.text)
     if len(body) <= chunk_chars:
         stripped = body.strip()
         return [(body.find(stripped), stripped)] if stripped else []

@@ -24,7 +24,7 @@ from regioassist.structure import parse_document
 
 # Bump when reading, structure finding or chunking changes what a file becomes: every
 # file is then re-indexed once, though its bytes did not change.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 
 
 @dataclass

@@ -29,6 +29,7 @@ STOPWORDS = frozenset(
     u uw our your my mijn onze ons waarom wanneer waar hoeveel hoe veel""".split()
 )
 
+_LIST_MARK = re.compile(r"^(?:[-•–]|o(?= [A-Z]))\s+")
 _WORD = re.compile(r"[^\W_]+(?:[.,][0-9]+)*", re.UNICODE)
 
 
@@ -47,7 +48,8 @@ def split_sentences(text: str) -> list[str]:
         buffer = ""
     if buffer:
         pieces.append(buffer)
-    return [s for s in (" ".join(p.split()) for p in pieces) if s]
+    tidy = (_LIST_MARK.sub("", " ".join(p.split())) for p in pieces)
+    return [s for s in tidy if s]
 
 
 def fold(text: str) -> str:
