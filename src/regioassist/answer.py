@@ -58,7 +58,7 @@ class AnswerCue:
 ANSWER_CUES = {
     "money": AnswerCue(
         re.compile(
-            r"\b(kost(?:en|te)?|bedrag\w*|budget\w*|salaris\w*|subsidie\w*|tarief|tarieven|financiering|"
+            r"\b(\w*kost(?:en|te)?|bedrag\w*|budget\w*|salaris\w*|subsidie\w*|tarief|tarieven|financiering|"
             r"hoe ?hoog|how much|costs?|amount|salary|subsid\w*|fee)\b", re.I,
         ),
         re.compile(r"€\s?\d|\b\d[\d.,]*\s?(?:euro|K)\b|\beuro\b", re.I),
@@ -84,6 +84,12 @@ ANSWER_CUES = {
         {},
     ),
 }
+
+
+CUE_STEMS = stems(
+    "kost kosten bedrag budget salaris subsidie tarief financiering hoog hoeveel aantal wanneer datum "
+    "deadline cost costs amount salary date when much many"
+)
 
 
 def wanted_cues(question: str) -> list[str]:
@@ -278,7 +284,17 @@ class ExtractiveAnswerer:
         per_hit = [split_sentences(hit.chunk.text) for hit in hits[:FACT_PASSAGES]]
         candidates = [(rank, hit, s) for rank, (hit, ss) in enumerate(zip(hits, per_hit)) for s in ss]
         required = [ANSWER_CUES[c] for c in wanted_cues(question) if ANSWER_CUES[c].required]
-        candidates = [c for c in candidates if all(cue.answers.search(c[2]) for cue in required)]
+        if required:
+            # An amount or a date only answers when it stands in a passage about the question's
+            # topic: "Wat kost de nieuwe sporthal?" is not answered by the cost of dyslexia care.
+            # Topic words of a question in another language cannot match the Dutch text, so
+            # there the best-ranked passage is trusted.
+            topic = stems(question) - GENERIC_STEMS - CUE_STEMS
+            candidates = [
+                c for c in candidates
+                if all(cue.answers.search(c[2]) for cue in required)
+                and (not topic or topic & stems(c[1].chunk.indexed_text) or (language != "nl" and c[0] == 0))
+            ]
         if not candidates:
             return None
         scores = self._score_sentences(question, candidates)

@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from typing import Sequence
 
-from regioassist.answer import DECISION_QUESTION, GENERIC_STEMS, ExtractiveAnswerer, _topic_words
+from regioassist.answer import CUE_STEMS, DECISION_QUESTION, GENERIC_STEMS, ExtractiveAnswerer, _topic_words
 from regioassist.config import Settings
 from regioassist.embedding import Embedder
 from regioassist.index import LocalIndex
@@ -34,7 +34,7 @@ MONTHS = {
 # "het overleg van (23) februari 2023", "in maart 2021" -- not "het resumé van 15 december 2022",
 # which names an earlier meeting's minutes discussed in this one.
 MONTH_YEAR = re.compile(
-    r"\b(?:(?:overleg|vergadering|bijeenkomst|meeting|pfho)\w*\s+(?:van|op|of|on|in)|in|during)\s+"
+    r"\b(?:\w*(?:overleg|vergadering|bijeenkomst|meeting|pfho)\w*\s+(?:van|op|of|on|in)|in|during)\s+"
     r"(?:\d{1,2}\s+)?(" + "|".join(MONTHS) + r")\s+((?:19|20)\d{2})\b",
     re.IGNORECASE,
 )
@@ -58,10 +58,8 @@ def standalone_question(question: str, history: Sequence[str]) -> str:
     """
     if not history:
         return question
-    own_topic = stems(topic_of(question)) - GENERIC_STEMS
+    own_topic = stems(topic_of(question)) - GENERIC_STEMS - CUE_STEMS
     if own_topic and not FOLLOW_UP_START.match(question):
-        return question
-    if len(own_topic) > 2:
         return question
     for earlier in reversed(history):
         topic = topic_of(earlier)
@@ -107,7 +105,10 @@ class Assistant:
             raise ValueError("the question is empty")
         language = detect_language(question, self.settings.languages)
         query = standalone_question(question, history)
-        scope = filters if filters else scope_from_question(query)
+        scope = filters or scope_from_question(query)
+        if not scope and query != question:
+            # A follow-up keeps the time its conversation was about ("... van februari 2023").
+            scope = next((s for s in map(scope_from_question, reversed(history)) if s), Filters())
         hits = self.retriever.retrieve(query, top_k=self.settings.top_k, filters=scope or None)
         answer = self.answerer.answer(query, language, hits)
         return dataclasses.replace(answer, question=question)

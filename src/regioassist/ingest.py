@@ -114,7 +114,7 @@ def ingest_paths(
         report.read.append(source)
         report.chunks_added += len(chunks)
         progress(source, f"{len(chunks)} chunks")
-    if changed or not index.keyword or len(index.keyword) == 0:
+    if changed or len(index.keyword) == 0:
         index.rebuild_keyword()
     return report
 

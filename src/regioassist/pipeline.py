@@ -27,6 +27,30 @@ def load_embedder(settings: Settings):
     )
 
 
+class LazyEmbedder:
+    """The real embedder, loaded on first use.
+
+    A second ``regioassist setup`` finds every file unchanged and never pays the
+    ~10 s import of sentence-transformers and torch.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._embedder = None
+
+    def _load(self):
+        if self._embedder is None:
+            self._embedder = load_embedder(self._settings)
+        return self._embedder
+
+    @property
+    def dim(self) -> int:
+        return self._load().dim
+
+    def embed(self, texts, *, kind):
+        return self._load().embed(texts, kind=kind)
+
+
 def ingest_into(
     settings: Settings,
     paths: Sequence[Path],
@@ -39,7 +63,7 @@ def ingest_into(
     report = ingest_paths(
         paths,
         index,
-        embedder or load_embedder(settings),
+        embedder or LazyEmbedder(settings),
         chunk_chars=settings.chunk_chars,
         chunk_overlap=settings.chunk_overlap,
         progress=progress,
@@ -51,7 +75,10 @@ def ingest_into(
 
 def prepare(settings: Settings, embedder=None) -> IngestReport:
     """Model converted and the shipped documents indexed; fast when both are done."""
-    return ingest_into(settings, [settings.documents_dir], embedder=embedder or load_embedder(settings))
+    from regioassist.convert import ensure_model
+
+    ensure_model(settings.model_dir)
+    return ingest_into(settings, [settings.documents_dir], embedder=embedder)
 
 
 def load_assistant(settings: Settings, embedder=None) -> Assistant:

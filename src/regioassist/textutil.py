@@ -42,7 +42,7 @@ def split_sentences(text: str) -> list[str]:
             continue
         buffer = f"{buffer} {part}" if buffer else part
         # A split right after an abbreviation ("t.a.v.") or a list number ("1.") is undone.
-        if _ABBREV.search(buffer.rstrip()) or re.fullmatch(r"\s*\d{1,2}\.", buffer):
+        if _ABBREV.search(buffer.rstrip()) or re.fullmatch(r"\s*(?:\d{1,2}|[a-z])\.", buffer):
             continue
         pieces.append(buffer)
         buffer = ""

@@ -4,8 +4,10 @@ llama-index's defaults, nothing of ours but the embedding model: the raw text
 split by ``SentenceSplitter`` (1,024 tokens, 200 overlap), dense retrieval
 only from an in-memory ``VectorStoreIndex``, and the top three passages pasted
 as the answer. It sees the question alone: no filters, no conversation, and it
-never declines. Its passages are mapped to the agenda item their first
-character falls in, so retrieval is scored at the same level as ours.
+never declines. Each of its passages stands for every agenda item it
+overlaps (a 1,024-token passage spans several), in document order, so
+retrieval is scored at the same level as ours and the baseline gets the
+benefit of the doubt.
 """
 
 from __future__ import annotations
@@ -70,17 +72,20 @@ class NaiveBaseline:
         index = VectorStoreIndex(nodes, embed_model=llama_embedding(embedder))
         self._retriever = index.as_retriever(similarity_top_k=top_k)
 
-    def _ref(self, node: Any) -> Ref:
+    def _refs(self, node: Any) -> list[Ref]:
+        """Every section the passage overlaps; the header block counts as the document itself."""
         source = node.metadata["source"]
         starts, titles, sections = self._sections[source]
-        i = bisect_right(starts, node.start_char_idx or 0) - 1
-        if i < 0 or sections[i].kind == "preamble":
-            return Ref(source, None)
-        return Ref(source, titles[i])
+        first = max(bisect_right(starts, node.start_char_idx or 0) - 1, 0)
+        last = max(bisect_right(starts, max((node.end_char_idx or 1) - 1, 0)) - 1, first)
+        return [
+            Ref(source, None if sections[i].kind == "preamble" else titles[i]) for i in range(first, last + 1)
+        ]
 
     def ask(self, question: str) -> BaselineAnswer:
         results = self._retriever.retrieve(question)
-        ranked = tuple(self._ref(r.node) for r in results)
+        ranked = tuple(ref for r in results for ref in self._refs(r.node))
         top = results[:ANSWER_PASSAGES]
         answer = "\n\n".join(f"{r.node.get_content().strip()} [{i}]" for i, r in enumerate(top, start=1))
-        return BaselineAnswer(ranked=ranked, answer=answer, cited=ranked[:ANSWER_PASSAGES])
+        cited = tuple(ref for r in top for ref in self._refs(r.node))
+        return BaselineAnswer(ranked=ranked, answer=answer, cited=cited)
