@@ -10,22 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Optional
 
 import typer
 
-for _key, _value in {
-    "HF_HUB_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
-    "ANONYMIZED_TELEMETRY": "False",
-    "GRADIO_ANALYTICS_ENABLED": "False",
-    "TOKENIZERS_PARALLELISM": "false",
-}.items():
-    os.environ.setdefault(_key, _value)
+from regioassist.config import apply_offline_env
+
+apply_offline_env()
 
 app = typer.Typer(help="Cited Dutch answers over the region's social-domain documents.", no_args_is_help=True)
 
@@ -197,11 +190,18 @@ def evaluate(
     out: Path = typer.Option(Path("eval/reports"), help="Where the JSON, Markdown and HTML reports go."),
     validate: bool = typer.Option(False, "--validate", help="Only check the evaluation set, run nothing."),
     baseline: bool = typer.Option(True, "--baseline/--no-baseline", help="Also run the naive baseline."),
+    generator: Optional[str] = typer.Option(None, "--generator", help="Who writes the answers (default: extractive)."),
 ) -> None:
     """Run the evaluation set through the assistant and the baseline; write the reports."""
+    from pydantic import ValidationError
+
     from regioassist.evaluation.dataset import DatasetError, corpus_sections, load_items, validate_against_corpus
 
-    settings = settings_for(index)
+    try:
+        settings = settings_for(index).with_overrides(generator=generator)
+    except ValidationError as error:
+        fail(f"--generator: {error.errors()[0]['msg']}")
+        return
     try:
         items = load_items(questions)
         validate_against_corpus(items, corpus_sections(settings.documents_dir), questions)
