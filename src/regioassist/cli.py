@@ -195,7 +195,7 @@ def evaluate(
     """Run the evaluation set through the assistant and the baseline; write the reports."""
     from pydantic import ValidationError
 
-    from regioassist.evaluation.dataset import DatasetError, corpus_sections, load_items, validate_against_corpus
+    from regioassist.evaluation.dataset import DatasetError, load_corpus, load_items, validate_against_corpus
 
     try:
         settings = settings_for(index).with_overrides(generator=generator)
@@ -204,7 +204,7 @@ def evaluate(
         return
     try:
         items = load_items(questions)
-        validate_against_corpus(items, corpus_sections(settings.documents_dir), questions)
+        validate_against_corpus(items, load_corpus(settings.documents_dir), questions)
     except DatasetError as error:
         for problem in error.problems:
             typer.echo(f"error: {problem}", err=True)

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from regioassist.config import REPO_ROOT, Settings
-from regioassist.evaluation.dataset import corpus_sections, load_items, validate_against_corpus
+from regioassist.evaluation.dataset import load_corpus, load_items, validate_against_corpus
 from regioassist.evaluation.report import write_report
 from regioassist.evaluation.runner import evaluate, load_thresholds
 from regioassist.pipeline import load_assistant
@@ -18,7 +18,7 @@ THRESHOLDS = REPO_ROOT / "eval" / "thresholds.json"
 
 def test_pipeline_meets_thresholds_and_writes_reports(tmp_path, real_embedder):
     items = load_items(QUESTIONS)
-    validate_against_corpus(items, corpus_sections(REPO_ROOT / "documents"), QUESTIONS)
+    validate_against_corpus(items, load_corpus(REPO_ROOT / "documents"), QUESTIONS)
     thresholds = load_thresholds(THRESHOLDS)
     assert len(thresholds) >= 10, "the gate must check the metrics that matter"
 

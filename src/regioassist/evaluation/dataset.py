@@ -14,16 +14,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from regioassist.evaluation.metrics import Ref, normalise_section
+from regioassist.evaluation.metrics import Ref, fact_present, normalise_section
 
-CATEGORIES = (
-    "decision", "fact", "cross_document", "scoped", "follow_up", "unanswerable", "english", "paraphrase",
-)
+# The least number of questions per category for the set to mean something.
+MINIMUM_PER_CATEGORY = {
+    "decision": 15, "fact": 20, "cross_document": 8, "scoped": 8,
+    "follow_up": 8, "unanswerable": 12, "english": 6, "paraphrase": 10,
+}
 
 
 class GoldCitation(BaseModel):
@@ -60,12 +64,18 @@ class EvalItem(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> "EvalItem":
+        if self.answerable != (self.category != "unanswerable"):
+            raise ValueError("'answerable' is false exactly for the unanswerable category")
         if self.answerable and not self.citations:
             raise ValueError("an answerable question needs at least one gold citation")
         if not self.answerable and (self.citations or self.facts):
             raise ValueError("an unanswerable question has no facts and no citations")
-        if self.category == "follow_up" and not self.conversation:
-            raise ValueError("a follow_up question needs its earlier turns in 'conversation'")
+        if (self.category == "follow_up") != bool(self.conversation):
+            raise ValueError("'conversation' is required for follow_up questions and only there")
+        if (self.category == "scoped") != (self.filters is not None):
+            raise ValueError("'filters' is required for scoped questions and only there")
+        if self.category == "english" and self.language != "en":
+            raise ValueError("an english question has language 'en'")
         if any(not alternatives or not all(a.strip() for a in alternatives) for alternatives in self.facts):
             raise ValueError("each fact is a non-empty list of non-empty alternatives")
         return self
@@ -111,33 +121,53 @@ def load_items(path: Path) -> list[EvalItem]:
     return items
 
 
-def validate_against_corpus(items: list[EvalItem], sections_by_document: dict[str, set[str]], path: Path) -> None:
-    """Every gold citation must name a known document and one of its agenda items or sections.
+@dataclass(frozen=True)
+class CorpusDocument:
+    """What the validator needs to know of one shipped document."""
 
-    ``sections_by_document`` maps a document's file name to the normalised titles of
-    its sections, as the structure finder sees them.
+    text: str
+    sections: frozenset[str]  # normalised section titles, as the structure finder sees them
+
+
+def validate_against_corpus(items: list[EvalItem], corpus: dict[str, CorpusDocument], path: Path) -> None:
+    """Check the set against the documents, and its size per category; all problems at once.
+
+    Every gold citation names a known document and one of its agenda items or
+    sections; every fact (one of its alternatives) stands in a cited document.
     """
     problems = []
     for item in items:
+        cited = []
         for citation in item.citations:
             name = Path(citation.source).name
-            if name not in sections_by_document:
+            document = corpus.get(name)
+            if document is None:
                 problems.append(f"{path}: {item.id}: unknown document {citation.source!r}")
-            elif citation.section is not None and normalise_section(citation.section) not in sections_by_document[name]:
+                continue
+            cited.append(document)
+            if citation.section is not None and normalise_section(citation.section) not in document.sections:
                 problems.append(f"{path}: {item.id}: unknown agenda item or section {citation.section!r} in {name}")
+        for alternatives in item.facts:
+            if cited and not any(fact_present(alternatives, d.text) for d in cited):
+                problems.append(f"{path}: {item.id}: fact {alternatives!r} appears in no cited document")
+    counts = Counter(item.category for item in items)
+    for category, minimum in MINIMUM_PER_CATEGORY.items():
+        if counts[category] < minimum:
+            problems.append(f"{path}: category {category!r} has {counts[category]} questions, at least {minimum} needed")
     if problems:
         raise DatasetError(problems)
 
 
-def corpus_sections(documents_dir: Path) -> dict[str, set[str]]:
-    """File name -> normalised section titles, for every document the structure finder reads."""
+def load_corpus(documents_dir: Path) -> dict[str, CorpusDocument]:
+    """File name -> text and section titles, for every document the structure finder reads."""
     from regioassist.ingest import expand_paths
     from regioassist.readers import read_document
     from regioassist.structure import parse_document
 
     files, _ = expand_paths([documents_dir])
-    result = {}
+    corpus = {}
     for path in files:
         doc = parse_document(read_document(path))
-        result[path.name] = {normalise_section(s.title) for s in doc.sections if s.title}
-    return result
+        titles = frozenset(normalise_section(s.title) for s in doc.sections if s.title)
+        corpus[path.name] = CorpusDocument(doc.text, titles)
+    return corpus
