@@ -46,7 +46,7 @@ def _run(created: str = "2025-01-31T12:00:00") -> dict:
         "settings": {"top_k": 10, "model": "e5 <small>"},
         "systems": {"regioassist": summarize(ours), "baseline": summarize(theirs)},
         "items": [{"id": o.id, "category": o.category, "latency_s": o.latency_s} for o in ours],
-        "thresholds": {"hit@5": 0.8},
+        "thresholds": {"hit@5": 0.8, "w/latency_p95_s": 9.0},
         "threshold_failures": [{"metric": "fact_recall", "value": 0.5, "threshold": 0.7}],
     }
 
@@ -133,3 +133,9 @@ def test_write_report_compares_with_the_previous_report(tmp_path: Path):
     ]
     assert "overall hit@5: 1.000 -> 0.500" in paths.markdown.read_text(encoding="utf-8")
     assert str(Regression("overall", "hit@5", 1.0, 0.5)) == "overall hit@5: 1.000 -> 0.500"
+
+
+def test_threshold_table_reads_category_scoped_keys(tmp_path: Path):
+    # category w holds items 2 and 3 with latencies 3.0 and 4.0: p95 = 3.0 + 0.95 * 1.0 = 3.95
+    markdown = write_report(_run(), tmp_path).markdown.read_text(encoding="utf-8")
+    assert "| w/latency_p95_s | 9.000 | 3.950 |" in markdown

@@ -170,8 +170,12 @@ def _failure_lines(run: dict) -> list[str]:
 
 
 def _threshold_rows(run: dict) -> list[list[str]]:
-    overall = _group(run, SYSTEM, "overall")
-    return [[m, _fmt(t), _fmt(overall.get(m))] for m, t in run.get("thresholds", {}).items()]
+    """One row per threshold; a key "category/metric" is looked up in that category."""
+    rows = []
+    for key, limit in run.get("thresholds", {}).items():
+        scope, _, metric = key.rpartition("/")
+        rows.append([key, _fmt(limit), _fmt(_group(run, SYSTEM, scope or "overall").get(metric))])
+    return rows
 
 
 # --- Markdown ------------------------------------------------------------------------
