@@ -17,6 +17,10 @@ def test_follow_up_carries_the_earlier_topic():
     assert standalone_question("En wat is er in 2023 over besloten?", history).endswith("over verblijf?")
     # A question with its own topic stands alone.
     assert standalone_question("Wie is contactpersoon van het overleg?", history) == "Wie is contactpersoon van het overleg?"
+    # A follow-up that names its own topic keeps it.
+    own = "En wat is er in 2023 over dagbehandeling besloten?"
+    assert standalone_question(own, history) == own
+    assert topic_of(own) == "dagbehandeling"
     # Without history nothing changes.
     assert standalone_question("En wat is er in 2023 over besloten?", []) == "En wat is er in 2023 over besloten?"
 

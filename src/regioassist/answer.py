@@ -24,7 +24,7 @@ import numpy as np
 from regioassist.chunking import DUTCH_MONTHS
 from regioassist.embedding import Embedder
 from regioassist.models import Answer, Chunk, Citation, Hit
-from regioassist.textutil import split_sentences, stems
+from regioassist.textutil import STOPWORDS, split_sentences, stems
 
 DECISION_QUESTION = re.compile(
     r"\b(besloten|besluit\w*|beslist|afgesproken|afspraken?|vastgesteld|ingestemd|"
@@ -35,7 +35,8 @@ DECISION_QUESTION = re.compile(
 GENERIC_STEMS = stems(
     "besloten besluit besluiten beslist afgesproken afspraak afspraken vastgesteld ingestemd "
     "decided decision decisions agreed agreement resolved overleg vergadering meeting portefeuillehouders "
-    "portefeuillehoudersoverleg pfho wethouders besproken voorgesteld gevraagd"
+    "portefeuillehoudersoverleg pfho wethouders besproken voorgesteld gevraagd gezegd gesproken genoemd "
+    "vermeld said discussed mentioned"
 )
 # What a question asks for, and what a sentence must contain to answer it. A "required"
 # cue that no retrieved sentence meets means the documents do not give that information:
@@ -363,9 +364,18 @@ def on_topic(topic: set[str], text: str) -> bool:
 
 
 def _topic_words(question: str) -> str:
-    """The words after 'over'/'about'/'m.b.t.' in a decision question: 'verblijf'."""
+    """The words after 'over'/'about'/'m.b.t.' in a decision question: 'verblijf'.
+
+    Trailing words that only say *that* something was decided are dropped:
+    "over verblijf besloten?" -> "verblijf".
+    """
     match = re.search(r"\b(?:over|about|on|omtrent|inzake|m\.b\.t\.|rond(?:om)?)\s+(?:de |het |the )?(.+?)[?.!]*$", question, re.I)
-    return match.group(1).strip() if match else ""
+    if not match:
+        return ""
+    words = match.group(1).split()
+    while words and (stems(words[-1]) <= GENERIC_STEMS or words[-1].lower() in STOPWORDS):
+        words.pop()
+    return " ".join(words)
 
 
 def render(answer: Answer) -> str:

@@ -39,6 +39,11 @@ MONTH_YEAR = re.compile(
     re.IGNORECASE,
 )
 YEAR = re.compile(r"\b(?:in|van|uit|during|from|of)\s+((?:19|20)\d{2})\b", re.IGNORECASE)
+# Words that point back at an earlier turn: "die persoon", "daaruit", "haar e-mailadres".
+ANAPHORA = re.compile(
+    r"\b(?:die|deze|daar\w+|hier(?:van|over|uit|mee|bij|voor)|erover|hij|zij|haar|hem|it|they|them|those|its)\b",
+    re.IGNORECASE,
+)
 FOLLOW_UP_START = re.compile(r"^\s*(?:en|and|ook|also|maar|but|wat nog|en verder)\b", re.IGNORECASE)
 
 
@@ -58,8 +63,10 @@ def standalone_question(question: str, history: Sequence[str]) -> str:
     """
     if not history:
         return question
+    if stems(_topic_words(question)) - GENERIC_STEMS - CUE_STEMS:
+        return question  # "En wat is er over verblijf besloten?" names its own topic
     own_topic = stems(topic_of(question)) - GENERIC_STEMS - CUE_STEMS
-    if own_topic and not FOLLOW_UP_START.match(question):
+    if own_topic and not FOLLOW_UP_START.match(question) and not ANAPHORA.search(question):
         return question
     for earlier in reversed(history):
         topic = topic_of(earlier)

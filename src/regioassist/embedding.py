@@ -79,6 +79,9 @@ class SentenceTransformerEmbedder:
                 f"create it with: python -m regioassist.convert {self.model_dir}"
             )
         from sentence_transformers import SentenceTransformer  # 6-9 s: only when a model is needed
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # no "Loading weights" bar in the CLI's output
 
         self.prefixes: dict[str, str] = {"query": query_prefix, "passage": passage_prefix}
         self.batch_size = batch_size
