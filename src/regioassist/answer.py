@@ -135,17 +135,20 @@ def format_date(value, language: str) -> str:
 
 
 def place_of(chunk: Chunk, language: str) -> str:
-    """'23 februari 2023 — Jeugd en Onderwijs, agendapunt "Verblijf"' for a heading line."""
-    parts = [format_date(chunk.date, language) or chunk.title]
+    """'23 februari 2023 — Jeugd en Onderwijs, agendapunt "Verblijf"' for a heading line.
+
+    Documents other than minutes also name their title: a programme's date alone says little.
+    """
+    head = format_date(chunk.date, language) or chunk.title
     where = []
+    if chunk.date and chunk.title and chunk.doc_type.value != "resumé":
+        where.append(chunk.title)
     if chunk.domain:
         where.append(chunk.domain)
     if chunk.section:
         label = PHRASES[language]["item"] if chunk.section_kind == "agenda_item" else ""
         where.append(f'{label} "{chunk.section}"'.strip())
-    if chunk.date and chunk.title and chunk.doc_type.value != "resumé":
-        where.insert(0, chunk.title)
-    return " — ".join([parts[0], ", ".join(where)]) if where else parts[0]
+    return f"{head} — {', '.join(where)}" if where else head
 
 
 @dataclass
@@ -234,8 +237,8 @@ class ExtractiveAnswerer:
         groups = sorted(
             by_item.values(), key=lambda g: (g[0].chunk.date.isoformat() if g[0].chunk.date else "9999", g[0].chunk.start)
         )
-        topic_words = _topic_words(question)
-        heading = PHRASES[language]["decisions" if topic_words else "decisions_any"].format(topic=topic_words)
+        phrase = topic_words(question)
+        heading = PHRASES[language]["decisions" if phrase else "decisions_any"].format(topic=phrase)
         blocks = [heading]
         for group in groups:
             lines = [f"{place_of(group[0].chunk, language)}:"]
@@ -363,7 +366,7 @@ def on_topic(topic: set[str], text: str) -> bool:
     return len(topic & stems(text)) > len(topic) / 2
 
 
-def _topic_words(question: str) -> str:
+def topic_words(question: str) -> str:
     """The words after 'over'/'about'/'m.b.t.' in a decision question: 'verblijf'.
 
     Trailing words that only say *that* something was decided are dropped:

@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from typing import Sequence
 
-from regioassist.answer import CUE_STEMS, DECISION_QUESTION, GENERIC_STEMS, ExtractiveAnswerer, _topic_words
+from regioassist.answer import CUE_STEMS, DECISION_QUESTION, GENERIC_STEMS, ExtractiveAnswerer, topic_words
 from regioassist.config import Settings
 from regioassist.embedding import Embedder
 from regioassist.index import LocalIndex
@@ -49,7 +49,7 @@ FOLLOW_UP_START = re.compile(r"^\s*(?:en|and|ook|also|maar|but|wat nog|en verder
 
 def topic_of(question: str) -> str:
     """What a question is about, in its own words: 'verblijf' for 'Wat is besloten over verblijf?'."""
-    words = _topic_words(question)
+    words = topic_words(question)
     if words and stems(words) - GENERIC_STEMS:
         return words
     return " ".join(w for w in content_words(question) if not stems(w) <= GENERIC_STEMS and not w.isdigit())
@@ -63,7 +63,7 @@ def standalone_question(question: str, history: Sequence[str]) -> str:
     """
     if not history:
         return question
-    if stems(_topic_words(question)) - GENERIC_STEMS - CUE_STEMS:
+    if stems(topic_words(question)) - GENERIC_STEMS - CUE_STEMS:
         return question  # "En wat is er over verblijf besloten?" names its own topic
     own_topic = stems(topic_of(question)) - GENERIC_STEMS - CUE_STEMS
     if own_topic and not FOLLOW_UP_START.match(question) and not ANAPHORA.search(question):
