@@ -24,6 +24,7 @@ import numpy as np
 from regioassist.chunking import DUTCH_MONTHS
 from regioassist.embedding import Embedder
 from regioassist.models import Answer, Chunk, Citation, Hit
+from regioassist.prompts import DEFAULT_PHRASES, load_phrases
 from regioassist.textutil import STOPWORDS, split_sentences, stems
 
 DECISION_QUESTION = re.compile(
@@ -53,7 +54,6 @@ class AnswerCue:
     asks: re.Pattern
     answers: re.Pattern
     required: bool
-    missing: dict[str, str]  # language -> what the documents do not mention
 
 
 ANSWER_CUES = {
@@ -64,25 +64,21 @@ ANSWER_CUES = {
         ),
         re.compile(r"€\s?\d|\b\d[\d.,]*\s?(?:euro|K)\b|\beuro\b", re.I),
         True,
-        {"nl": "de passages die erover gaan noemen geen bedrag", "en": "the passages about it name no amount"},
     ),
     "number": AnswerCue(
         re.compile(r"\b(hoeveel|how many|aantal)\b", re.I),
         re.compile(r"\d|\b(een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|twaalf|twintig|honderd)\b", re.I),
         True,
-        {"nl": "de passages die erover gaan noemen geen aantal", "en": "the passages about it give no number"},
     ),
     "when": AnswerCue(
         re.compile(r"\b(wanneer|when|op welke datum|welke datum|what date|deadline|tot wanneer|vanaf wanneer)\b", re.I),
         re.compile(rf"\b(?:{_MONTH_NAMES}|{_PERIODS}|(?:19|20)\d{{2}}|\d{{1,2}}[-/]\d{{1,2}})\b", re.I),
         True,
-        {"nl": "de passages die erover gaan noemen geen datum", "en": "the passages about it give no date"},
     ),
     "who": AnswerCue(
         re.compile(r"\b(wie|who|welke (?:wethouder|persoon|organisatie)|which (?:organisation|person))\b", re.I),
         re.compile(r"\b[A-Z][a-zë]+ (?:(?:van|de|der|den) )*[A-Z][a-zë]+"),
         False,
-        {},
     ),
 }
 
@@ -103,28 +99,6 @@ def wanted_cues(question: str) -> list[str]:
 
 ENGLISH_MONTHS = "January February March April May June July August September October November December".split()
 
-PHRASES = {
-    "nl": {
-        "decline": "De documenten geven geen antwoord op deze vraag: ik vond geen passage die erover gaat.",
-        "decline_missing": "De documenten geven geen antwoord op deze vraag: {missing}.",
-        "decisions": "Besluiten en afspraken over {topic}, per vergadering:",
-        "decisions_any": "Besluiten en afspraken, per vergadering:",
-        "item": "agendapunt",
-        "found": "Dit staat in de documenten:",
-        "sources": "Bronnen",
-        "page": "p.",
-    },
-    "en": {
-        "decline": "The documents do not answer this question: I found no passage about it.",
-        "decline_missing": "The documents do not answer this question: {missing}.",
-        "decisions": "Decisions and agreements on {topic}, meeting by meeting (quoted in Dutch):",
-        "decisions_any": "Decisions and agreements, meeting by meeting (quoted in Dutch):",
-        "item": "agenda item",
-        "found": "This is what the documents say (quoted in Dutch):",
-        "sources": "Sources",
-        "page": "p.",
-    },
-}
 
 
 def format_date(value, language: str) -> str:
@@ -134,7 +108,7 @@ def format_date(value, language: str) -> str:
     return f"{value.day} {months[value.month - 1]} {value.year}"
 
 
-def place_of(chunk: Chunk, language: str) -> str:
+def place_of(chunk: Chunk, language: str, phrases: dict[str, dict[str, str]]) -> str:
     """'23 februari 2023 — Jeugd en Onderwijs, agendapunt "Verblijf"' for a heading line.
 
     Documents other than minutes also name their title: a programme's date alone says little.
@@ -146,7 +120,7 @@ def place_of(chunk: Chunk, language: str) -> str:
     if chunk.domain:
         where.append(chunk.domain)
     if chunk.section:
-        label = PHRASES[language]["item"] if chunk.section_kind == "agenda_item" else ""
+        label = phrases[language]["item"] if chunk.section_kind == "agenda_item" else ""
         where.append(f'{label} "{chunk.section}"'.strip())
     return f"{head} — {', '.join(where)}" if where else head
 
@@ -196,8 +170,15 @@ class ExtractiveAnswerer:
     >>> # answer = answerer.answer("Wat is besloten over verblijf?", "nl", hits)
     """
 
-    def __init__(self, embedder: Embedder | None = None, min_dense_score: float = 0.80, max_sentences: int = 3):
+    def __init__(
+        self,
+        embedder: Embedder | None = None,
+        min_dense_score: float = 0.80,
+        max_sentences: int = 3,
+        phrases: dict[str, dict[str, str]] | None = None,
+    ):
         self.embedder = embedder
+        self.phrases = phrases or load_phrases(DEFAULT_PHRASES)
         self.min_dense_score = min_dense_score
         self.max_sentences = max_sentences
 
@@ -205,10 +186,11 @@ class ExtractiveAnswerer:
         return hit.dense_score is not None and hit.dense_score >= self.min_dense_score
 
     def answer(self, question: str, language: str, hits: Sequence[Hit]) -> Answer:
-        language = language if language in PHRASES else "nl"
+        language = language if language in self.phrases else "nl"
+        phrases = self.phrases[language]
         relevant = [h for h in hits if self.is_relevant(h)]
         if not relevant:
-            return Answer(question, language, False, PHRASES[language]["decline"], (), tuple(hits))
+            return Answer(question, language, False, phrases["decline"], (), tuple(hits))
         text, citations = None, _Citations()
         if DECISION_QUESTION.search(question):
             text = self._decisions(question, language, relevant, citations)
@@ -216,8 +198,8 @@ class ExtractiveAnswerer:
             citations = _Citations()
             text = self._facts(question, language, relevant, citations)
         if text is None:
-            missing = [ANSWER_CUES[c].missing[language] for c in wanted_cues(question) if ANSWER_CUES[c].required]
-            reason = PHRASES[language]["decline_missing"].format(missing=missing[0]) if missing else PHRASES[language]["decline"]
+            missing = [phrases[f"missing_{c}"] for c in wanted_cues(question) if ANSWER_CUES[c].required]
+            reason = phrases["decline_missing"].format(missing=missing[0]) if missing else phrases["decline"]
             return Answer(question, language, False, reason, (), tuple(hits))
         return Answer(question, language, True, text, citations.build(), tuple(hits))
 
@@ -238,10 +220,10 @@ class ExtractiveAnswerer:
             by_item.values(), key=lambda g: (g[0].chunk.date.isoformat() if g[0].chunk.date else "9999", g[0].chunk.start)
         )
         phrase = topic_words(question)
-        heading = PHRASES[language]["decisions" if phrase else "decisions_any"].format(topic=phrase)
+        heading = self.phrases[language]["decisions" if phrase else "decisions_any"].format(topic=phrase)
         blocks = [heading]
         for group in groups:
-            lines = [f"{place_of(group[0].chunk, language)}:"]
+            lines = [f"{place_of(group[0].chunk, language, self.phrases)}:"]
             for hit, sentence in self._group_sentences(group, topic):
                 lines.append(f"- {sentence} [{citations.cite(hit, sentence)}]")
             blocks.append("\n".join(lines))
@@ -312,7 +294,7 @@ class ExtractiveAnswerer:
         current_place = None
         for i in chosen:
             rank, hit, sentence = candidates[i]
-            place = place_of(hit.chunk, language)
+            place = place_of(hit.chunk, language, self.phrases)
             if place != current_place:
                 blocks.append([f"{place}:"])
                 current_place = place
@@ -320,7 +302,7 @@ class ExtractiveAnswerer:
                 line = f"- {quoted} [{citations.cite(hit, quoted)}]"
                 if line not in blocks[-1]:
                     blocks[-1].append(line)
-        return "\n\n".join([PHRASES[language]["found"]] + ["\n".join(b) for b in blocks])
+        return "\n\n".join([self.phrases[language]["found"]] + ["\n".join(b) for b in blocks])
 
     def _score_sentences(self, question: str, candidates: list[tuple[int, Hit, str]]) -> list[float]:
         """Lexical overlap with the question, the sentence's similarity to it, and its passage's rank.
@@ -381,11 +363,12 @@ def topic_words(question: str) -> str:
     return " ".join(words)
 
 
-def render(answer: Answer) -> str:
+def render(answer: Answer, phrases: dict[str, dict[str, str]] | None = None) -> str:
     """The answer with its numbered 'Bronnen' below, as the CLI prints it."""
     if not answer.citations:
         return answer.text
-    phrases = PHRASES.get(answer.language, PHRASES["nl"])
+    phrases = phrases or load_phrases(DEFAULT_PHRASES)
+    phrases = phrases.get(answer.language, phrases["nl"])
     lines = [answer.text, "", f"{phrases['sources']}:"]
     for c in answer.citations:
         where = [c.title]

@@ -20,6 +20,7 @@ from regioassist.embedding import Embedder
 from regioassist.index import LocalIndex
 from regioassist.language import detect_language
 from regioassist.models import Answer
+from regioassist.prompts import load_phrases
 from regioassist.retrieval import HybridRetriever
 from regioassist.store import Filters
 from regioassist.textutil import content_words, stems
@@ -104,7 +105,9 @@ class Assistant:
         self.retriever = HybridRetriever(
             index.store, index.keyword, embedder, candidates=settings.candidates, rrf_k=settings.rrf_k
         )
-        self.answerer = ExtractiveAnswerer(embedder, min_dense_score=settings.min_dense_score)
+        self.answerer = ExtractiveAnswerer(
+            embedder, min_dense_score=settings.min_dense_score, phrases=load_phrases(settings.phrases_file)
+        )
 
     def ask(self, question: str, filters: Filters | None = None, history: Sequence[str] = ()) -> Answer:
         question = " ".join(question.split())

@@ -100,12 +100,25 @@ def ask(
         fail(str(error))
         return
     from regioassist.answer import render
-    from regioassist.pipeline import load_assistant
 
-    assistant = load_assistant(settings_for(index))
+    assistant = _load_assistant(index)
     for q in questions:
         answer = assistant.ask(q, filters=filters)
-        typer.echo(json.dumps(answer.to_json(), ensure_ascii=False) if as_json or batch else render(answer))
+        if as_json or batch:
+            typer.echo(json.dumps(answer.to_json(), ensure_ascii=False))
+        else:
+            typer.echo(render(answer, assistant.answerer.phrases))
+
+
+def _load_assistant(index: Optional[Path]):
+    """The assistant, or a one-line error for what the user can fix (a broken prompt file)."""
+    from regioassist.pipeline import load_assistant
+    from regioassist.prompts import PromptError
+
+    try:
+        return load_assistant(settings_for(index))
+    except PromptError as error:
+        fail(str(error))
 
 
 def _questions(question: Optional[str], batch: Optional[str]) -> list[str]:
@@ -153,9 +166,8 @@ def status(index: Optional[Path] = IndexOption, as_json: bool = typer.Option(Fal
 def chat(index: Optional[Path] = IndexOption) -> None:
     """Ask questions at a prompt in the terminal (follow-ups keep their context). Ctrl-D ends."""
     from regioassist.answer import render
-    from regioassist.pipeline import load_assistant
 
-    assistant = load_assistant(settings_for(index))
+    assistant = _load_assistant(index)
     history: list[str] = []
     typer.echo("regioassist — stel een vraag over de documenten (Ctrl-D om te stoppen).")
     while True:
@@ -166,7 +178,7 @@ def chat(index: Optional[Path] = IndexOption) -> None:
             return
         if not question:
             continue
-        typer.echo(render(assistant.ask(question, history=history)))
+        typer.echo(render(assistant.ask(question, history=history), assistant.answerer.phrases))
         history.append(question)
 
 

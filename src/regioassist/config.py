@@ -76,6 +76,10 @@ class Settings(BaseSettings):
     languages: tuple[str, ...] = Field(
         default=("nl", "en"), description="Languages a question may be detected as; the first is the default."
     )
+    phrases_file: Path = Field(
+        default=REPO_ROOT / "prompts" / "extractive.toml",
+        description="The prompt file with the words the extractive answerer frames its answers with.",
+    )
     generator: Literal["extractive"] = Field(
         default="extractive", description="Who writes the answer: the extractive answerer needs no LLM."
     )

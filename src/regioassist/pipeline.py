@@ -13,6 +13,7 @@ from regioassist.assistant import Assistant
 from regioassist.config import Settings
 from regioassist.index import LocalIndex
 from regioassist.ingest import IngestReport, ingest_paths, prune_missing
+from regioassist.prompts import load_phrases
 
 
 def load_embedder(settings: Settings):
@@ -83,6 +84,7 @@ def prepare(settings: Settings, embedder=None) -> IngestReport:
 
 def load_assistant(settings: Settings, embedder=None) -> Assistant:
     """An assistant over ``settings.index_dir``; indexes the shipped documents into an empty index."""
+    load_phrases(settings.phrases_file)  # a broken prompt file fails now, not after the model loaded
     embedder = embedder or load_embedder(settings)
     index = LocalIndex.open(settings.index_dir, settings.collection)
     if not index.store.indexed_files():
