@@ -136,7 +136,7 @@ def chunk_document(doc: ParsedDocument, chunk_chars: int = 900, overlap_chars: i
                     domain=section.domain,
                     section=None if section.kind == "preamble" else section.title,
                     section_kind=section.kind,
-                    page=_page(doc, start),
+                    page=doc.page_at(start),
                     start=start,
                     end=end,
                     decisions=decisions,
@@ -149,9 +149,3 @@ def _body_start(doc: ParsedDocument, section: Section) -> int:
     """Offset in the document where the section's body text begins (below its heading)."""
     at = doc.text.find(section.text[:80], section.start, section.end + 1) if section.text else -1
     return at if at >= 0 else section.start
-
-
-def _page(doc: ParsedDocument, offset: int) -> int | None:
-    if not doc.page_starts:
-        return None
-    return max(1, sum(1 for start in doc.page_starts if start <= offset))

@@ -75,7 +75,6 @@ def ingest_paths(
     *,
     chunk_chars: int = 900,
     chunk_overlap: int = 150,
-    batch_size: int = 16,
     progress: Callable[[str, str], None] = lambda path, status: None,
 ) -> IngestReport:
     """Ingest files and folders into ``index``; ``progress(path, status)`` is told about each file."""

@@ -36,6 +36,13 @@ class DecisionStatus(str, Enum):
     AFGEWEZEN = "afgewezen"  # rejected / not carried out
 
 
+def page_at(page_starts: tuple[int, ...], offset: int) -> int | None:
+    """The 1-based page holding character ``offset``: pages start at (0, 120, 300) -> offset 150 is page 2."""
+    if not page_starts:
+        return None
+    return max(1, sum(1 for start in page_starts if start <= offset))
+
+
 @dataclass(frozen=True)
 class RawDocument:
     """A file's text as read from disk, before any structure is found.
@@ -51,15 +58,7 @@ class RawDocument:
 
     def page_at(self, offset: int) -> int | None:
         """The 1-based page that holds character ``offset``, or None without pages."""
-        if not self.page_starts:
-            return None
-        page = 0
-        for i, start in enumerate(self.page_starts):
-            if start <= offset:
-                page = i + 1
-            else:
-                break
-        return max(page, 1)
+        return page_at(self.page_starts, offset)
 
 
 @dataclass(frozen=True)
@@ -110,6 +109,10 @@ class ParsedDocument:
     domains: tuple[str, ...] = ()
     sections: tuple[Section, ...] = ()
     page_starts: tuple[int, ...] = ()
+
+    def page_at(self, offset: int) -> int | None:
+        """The 1-based page that holds character ``offset``, or None without pages."""
+        return page_at(self.page_starts, offset)
 
     @property
     def agenda_items(self) -> tuple[Section, ...]:

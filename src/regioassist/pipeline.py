@@ -59,8 +59,10 @@ def ingest_into(
     prune: bool = False,
     embedder=None,
     progress: Callable[[str, str], None] = lambda path, status: None,
+    index: LocalIndex | None = None,
 ) -> IngestReport:
-    index = LocalIndex.open(settings.index_dir, settings.collection)
+    """Ingest ``paths`` with the chunking the settings name, into ``index`` or the settings' index."""
+    index = index or LocalIndex.open(settings.index_dir, settings.collection)
     report = ingest_paths(
         paths,
         index,
@@ -88,6 +90,5 @@ def load_assistant(settings: Settings, embedder=None) -> Assistant:
     embedder = embedder or load_embedder(settings)
     index = LocalIndex.open(settings.index_dir, settings.collection)
     if not index.store.indexed_files():
-        ingest_paths([settings.documents_dir], index, embedder, chunk_chars=settings.chunk_chars,
-                     chunk_overlap=settings.chunk_overlap)
+        ingest_into(settings, [settings.documents_dir], embedder=embedder, index=index)
     return Assistant(settings, index, embedder)
