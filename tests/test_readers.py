@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from regioassist.readers import ReadError, read_document
+from pdf_fixtures import write_pdf
 
 pytestmark = pytest.mark.unit
 
@@ -85,21 +86,8 @@ def test_markdown_is_read_as_text() -> None:
 # --- PDF and Word ---------------------------------------------------------------
 
 
-def _pdf(path: Path, pages: list[list[str]]) -> Path:
-    from fpdf import FPDF
-
-    pdf = FPDF()
-    pdf.set_font("helvetica", size=11)
-    for lines in pages:
-        pdf.add_page()
-        for line in lines:
-            pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
-    pdf.output(str(path))
-    return path
-
-
 def test_pdf_pages_become_page_starts(tmp_path: Path) -> None:
-    path = _pdf(tmp_path / "twee.pdf", [["Eerste pagina", "", "Continuïteit dagbesteding"], ["Tweede pagina"]])
+    path = write_pdf(tmp_path / "twee.pdf", [["Eerste pagina", "", "Continuïteit dagbesteding"], ["Tweede pagina"]])
     raw = read_document(path)
     assert len(raw.page_starts) == 2
     assert raw.page_at(raw.text.index("Continuïteit")) == 1
@@ -169,20 +157,20 @@ def test_binary_file_named_txt(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("content", [b"hello world", b"%PDF-1.4 garbage", b""])
-def test_corrupt_pdf(tmp_path: Path, content: bytes) -> None:
+def test_corruptwrite_pdf(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "kapot.pdf"
     path.write_bytes(content)
     assert "not a valid PDF (" in _one_line_error(path)
 
 
-def test_truncated_pdf(tmp_path: Path) -> None:
-    good = _pdf(tmp_path / "heel.pdf", [["Tekst"], ["Meer tekst"]])
+def test_truncatedwrite_pdf(tmp_path: Path) -> None:
+    good = write_pdf(tmp_path / "heel.pdf", [["Tekst"], ["Meer tekst"]])
     path = tmp_path / "half.pdf"
     path.write_bytes(good.read_bytes()[: len(good.read_bytes()) // 2])
     assert "not a valid PDF (" in _one_line_error(path)
 
 
-def test_image_only_pdf(tmp_path: Path) -> None:
+def test_image_onlywrite_pdf(tmp_path: Path) -> None:
     from fpdf import FPDF
 
     pdf = FPDF()
@@ -193,7 +181,7 @@ def test_image_only_pdf(tmp_path: Path) -> None:
     assert _one_line_error(path).endswith("image-only PDF, no extractable text")
 
 
-def test_encrypted_pdf(tmp_path: Path) -> None:
+def test_encryptedwrite_pdf(tmp_path: Path) -> None:
     from fpdf import FPDF
 
     pdf = FPDF()

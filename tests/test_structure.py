@@ -17,6 +17,7 @@ from regioassist.metadata import parse_date
 from regioassist.models import DecisionStatus, DocType, ParsedDocument, RawDocument, Section
 from regioassist.readers import read_document
 from regioassist.structure import canonical_domain, parse_document
+from pdf_fixtures import write_pdf
 
 pytestmark = pytest.mark.unit
 
@@ -412,16 +413,7 @@ RESUME_PAGES = [
 
 
 def test_pdf_resume_keeps_pages(tmp_path: Path) -> None:
-    from fpdf import FPDF
-
-    pdf = FPDF()
-    pdf.set_font("helvetica", size=11)
-    for lines in RESUME_PAGES:
-        pdf.add_page()
-        for line in lines:
-            pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
-    path = tmp_path / "resume.pdf"
-    pdf.output(str(path))
+    path = write_pdf(tmp_path / "resume.pdf", RESUME_PAGES)
 
     doc = parse_document(read_document(path))
     assert doc.doc_type is DocType.RESUME and doc.date == dt.date(2023, 6, 8)
