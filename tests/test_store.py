@@ -91,3 +91,27 @@ def test_embeddings_lookup(filled):
 def test_domain_key():
     assert domain_key("JEUGD & ONDERWIJS") == domain_key("Jeugd en Onderwijs") == "jeugd en onderwijs"
     assert domain_key(None) == ""
+
+
+def test_indexed_times(store):
+    store.upsert("/a", [chunk("a1", "a.txt")], np.stack([unit(0)]), indexed_at="2026-11-22T09:41:07+00:00")
+    store.upsert("/b", [chunk("b1", "b.txt")], np.stack([unit(1)]))  # stamped now
+    times = store.indexed_times()
+    assert times["/a"] == "2026-11-22T09:41:07+00:00"
+    stamped = dt.datetime.fromisoformat(times["/b"])
+    assert stamped.tzinfo is not None and abs(dt.datetime.now(dt.timezone.utc) - stamped).total_seconds() < 60
+    store.delete_path("/a")
+    assert set(store.indexed_times()) == {"/b"}
+
+
+@pytest.mark.integration
+def test_chunks_from_before_the_stamp_have_no_time(tmp_path):
+    from regioassist.store import chunk_to_metadata
+
+    store = ChromaStore(tmp_path / "chroma")
+    old = chunk("o1", "old.txt")
+    meta = chunk_to_metadata(old, "/old")
+    del meta["indexed_at"]  # written by a version that did not record it
+    store._collection.upsert(ids=["o1"], embeddings=[unit(0)], documents=[old.indexed_text], metadatas=[meta])
+    assert store.indexed_times() == {"/old": None}
+    assert store.get(["o1"])["o1"] == old

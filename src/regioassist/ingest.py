@@ -4,7 +4,8 @@ Re-ingesting an unchanged file changes nothing (its content hash is already
 indexed); a changed file replaces only its own chunks; a file that fails to
 read is reported in one line and the rest of the batch is still indexed.
 A file's old chunks are deleted only after its new ones are embedded, so a
-crash mid-file never loses what was indexed.
+crash mid-file never loses what was indexed. Each file's chunks carry the time
+it was indexed (``indexed_at``), and every write holds the index's writer lock.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from regioassist.config import REPO_ROOT
 from regioassist.embedding import Embedder
 from regioassist.index import LocalIndex
 from regioassist.readers import ReadError, read_document
+from regioassist.store import utc_now
 from regioassist.structure import parse_document
 
 # Bump when reading, structure finding or chunking changes what a file becomes: every
@@ -81,50 +83,52 @@ def ingest_paths(
     report = IngestReport()
     files, missing = expand_paths(paths)
     report.failed.extend(missing)
-    indexed = index.store.indexed_files()
-    fingerprint = f"|v{PIPELINE_VERSION}:{chunk_chars}:{chunk_overlap}"
-    changed = False
-    for path in files:
-        key = str(path.resolve())
-        source = source_name(path)
-        try:
-            if key in indexed and indexed[key][1] == file_hash(path) + fingerprint:
-                report.unchanged.append(source)
-                progress(source, "unchanged")
+    with index.writing():  # read what is indexed and write it back as one step
+        indexed = index.store.indexed_files()
+        fingerprint = f"|v{PIPELINE_VERSION}:{chunk_chars}:{chunk_overlap}"
+        changed = False
+        for path in files:
+            key = str(path.resolve())
+            source = source_name(path)
+            try:
+                if key in indexed and indexed[key][1] == file_hash(path) + fingerprint:
+                    report.unchanged.append(source)
+                    progress(source, "unchanged")
+                    continue
+                raw = read_document(path, source=source)
+                doc = parse_document(raw)
+                doc = dataclasses.replace(doc, content_hash=doc.content_hash + fingerprint)
+                chunks = chunk_document(doc, chunk_chars, chunk_overlap)
+                if not chunks:
+                    raise ReadError(f"{source}: no text to index")
+                vectors = embedder.embed([c.indexed_text for c in chunks], kind="passage")
+            except ReadError as error:
+                report.failed.append(str(error))
+                progress(source, "failed")
                 continue
-            raw = read_document(path, source=source)
-            doc = parse_document(raw)
-            doc = dataclasses.replace(doc, content_hash=doc.content_hash + fingerprint)
-            chunks = chunk_document(doc, chunk_chars, chunk_overlap)
-            if not chunks:
-                raise ReadError(f"{source}: no text to index")
-            vectors = embedder.embed([c.indexed_text for c in chunks], kind="passage")
-        except ReadError as error:
-            report.failed.append(str(error))
-            progress(source, "failed")
-            continue
-        except Exception as error:  # a parser bug must not stop the batch; say which file
-            report.failed.append(f"{source}: {type(error).__name__}: {error}")
-            progress(source, "failed")
-            continue
-        index.store.delete_path(key)
-        index.store.upsert(key, chunks, vectors)
-        changed = True
-        report.read.append(source)
-        report.chunks_added += len(chunks)
-        progress(source, f"{len(chunks)} chunks")
-    if changed or len(index.keyword) == 0:
-        index.rebuild_keyword()
+            except Exception as error:  # a parser bug must not stop the batch; say which file
+                report.failed.append(f"{source}: {type(error).__name__}: {error}")
+                progress(source, "failed")
+                continue
+            index.store.delete_path(key)
+            index.store.upsert(key, chunks, vectors, indexed_at=utc_now())
+            changed = True
+            report.read.append(source)
+            report.chunks_added += len(chunks)
+            progress(source, f"{len(chunks)} chunks")
+        if changed or len(index.keyword) == 0:
+            index.rebuild_keyword()
     return report
 
 
 def prune_missing(index: LocalIndex) -> list[str]:
     """Remove the chunks of indexed files that no longer exist on disk."""
     pruned = []
-    for key, (source, _) in index.store.indexed_files().items():
-        if not Path(key).exists():
-            index.store.delete_path(key)
-            pruned.append(source)
-    if pruned:
-        index.rebuild_keyword()
+    with index.writing():
+        for key, (source, _) in index.store.indexed_files().items():
+            if not Path(key).exists():
+                index.store.delete_path(key)
+                pruned.append(source)
+        if pruned:
+            index.rebuild_keyword()
     return pruned

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Sequence
+from typing import Callable, Sequence, Union
 
 import numpy as np
 
@@ -15,6 +15,11 @@ from regioassist.embedding import Embedder
 from regioassist.keyword import KeywordIndex
 from regioassist.models import Hit
 from regioassist.store import Filters, VectorStore
+
+# A keyword index, or a function returning the current one: the chat server's index
+# swaps in a new KeywordIndex after every upload or removal, and a retriever built
+# before that must search the new one.
+KeywordSource = Union[KeywordIndex, Callable[[], KeywordIndex]]
 
 
 def reciprocal_rank_fusion(rankings: Sequence[Sequence[str]], k: int = 60) -> list[tuple[str, float]]:
@@ -34,22 +39,28 @@ class HybridRetriever:
     """Dense + keyword retrieval with filters on date, domain and document type.
 
     >>> # retriever = HybridRetriever(store, keyword_index, embedder)
+    >>> # live = HybridRetriever(index.store, lambda: index.keyword, embedder)  # follows rebuilds
     >>> # hits = retriever.retrieve("Wat is besloten over verblijf?", top_k=5)
     """
 
     def __init__(
         self,
         store: VectorStore,
-        keyword: KeywordIndex,
+        keyword: KeywordSource,
         embedder: Embedder,
         candidates: int = 30,
         rrf_k: int = 60,
     ) -> None:
         self.store = store
-        self.keyword = keyword
+        self._keyword = keyword
         self.embedder = embedder
         self.candidates = candidates
         self.rrf_k = rrf_k
+
+    @property
+    def keyword(self) -> KeywordIndex:
+        """The keyword index to search now (looked up again for every query)."""
+        return self._keyword if isinstance(self._keyword, KeywordIndex) else self._keyword()
 
     def retrieve(self, query: str, top_k: int = 5, filters: Filters | None = None) -> list[Hit]:
         query_vector = self.embedder.embed([query], kind="query")[0]

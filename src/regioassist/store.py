@@ -17,7 +17,7 @@ import json
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Iterable, Protocol, Sequence
 
 import numpy as np
 
@@ -77,10 +77,20 @@ def _date_int(value: dt.date | None) -> int:
     return value.year * 10000 + value.month * 100 + value.day if value else 0
 
 
-def chunk_to_metadata(chunk: Chunk, path_key: str) -> dict:
-    """Flat, Chroma-storable metadata (no None values, no lists)."""
+def utc_now() -> str:
+    """The current time as ISO UTC to the second: '2026-11-22T09:41:07+00:00'."""
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def chunk_to_metadata(chunk: Chunk, path_key: str, indexed_at: str = "") -> dict:
+    """Flat, Chroma-storable metadata (no None values, no lists).
+
+    ``indexed_at`` is when the file was indexed (ISO UTC); indexes from before the
+    field lack it, which :meth:`VectorStore.indexed_times` reports as None.
+    """
     meta = {
         "path": path_key,
+        "indexed_at": indexed_at,
         "source": chunk.source,
         "doc_hash": chunk.doc_hash,
         "title": chunk.title,
@@ -131,12 +141,20 @@ class VectorStore(Protocol):
         """The k nearest chunks with their cosine similarity, best first."""
         ...
 
-    def upsert(self, path_key: str, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None: ...
+    def upsert(
+        self, path_key: str, chunks: Sequence[Chunk], embeddings: np.ndarray, indexed_at: str | None = None
+    ) -> None:
+        """Store a file's chunks, stamped ``indexed_at`` (ISO UTC; now when not given)."""
+        ...
 
     def delete_path(self, path_key: str) -> int: ...
 
     def indexed_files(self) -> dict[str, tuple[str, str]]:
         """path key -> (source, doc_hash) of every indexed file."""
+        ...
+
+    def indexed_times(self) -> dict[str, str | None]:
+        """path key -> when the file was indexed (ISO UTC), None for chunks stored without the stamp."""
         ...
 
     def all_chunks(self) -> list[Chunk]: ...
@@ -158,15 +176,21 @@ class MemoryStore:
 
     def __init__(self) -> None:
         self._rows: dict[str, tuple[str, Chunk, np.ndarray]] = {}
+        self._times: dict[str, str] = {}  # chunk id -> indexed_at
 
-    def upsert(self, path_key: str, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None:
+    def upsert(
+        self, path_key: str, chunks: Sequence[Chunk], embeddings: np.ndarray, indexed_at: str | None = None
+    ) -> None:
+        stamp = indexed_at or utc_now()
         for chunk, vector in zip(chunks, embeddings, strict=True):
             self._rows[chunk.id] = (path_key, chunk, np.asarray(vector, dtype=np.float32))
+            self._times[chunk.id] = stamp
 
     def delete_path(self, path_key: str) -> int:
         doomed = [cid for cid, (key, _, _) in self._rows.items() if key == path_key]
         for cid in doomed:
             del self._rows[cid]
+            self._times.pop(cid, None)
         return len(doomed)
 
     def query(self, embedding: np.ndarray, k: int, filters: Filters | None = None) -> list[tuple[Chunk, float]]:
@@ -176,6 +200,9 @@ class MemoryStore:
 
     def indexed_files(self) -> dict[str, tuple[str, str]]:
         return {key: (c.source, c.doc_hash) for key, c, _ in self._rows.values()}
+
+    def indexed_times(self) -> dict[str, str | None]:
+        return _latest((key, self._times.get(cid)) for cid, (key, _, _) in self._rows.items())
 
     def all_chunks(self) -> list[Chunk]:
         return sorted((c for _, c, _ in self._rows.values()), key=lambda c: (c.source, c.start))
@@ -208,14 +235,17 @@ class ChromaStore:
             name=collection, embedding_function=None, metadata={"hnsw:space": "cosine"}
         )
 
-    def upsert(self, path_key: str, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None:
+    def upsert(
+        self, path_key: str, chunks: Sequence[Chunk], embeddings: np.ndarray, indexed_at: str | None = None
+    ) -> None:
         if not chunks:
             return
+        stamp = indexed_at or utc_now()
         self._collection.upsert(
             ids=[c.id for c in chunks],
             embeddings=np.asarray(embeddings, dtype=np.float32),
             documents=[c.indexed_text for c in chunks],
-            metadatas=[chunk_to_metadata(c, path_key) for c in chunks],
+            metadatas=[chunk_to_metadata(c, path_key, stamp) for c in chunks],
         )
 
     def delete_path(self, path_key: str) -> int:
@@ -242,6 +272,10 @@ class ChromaStore:
         metas = self._collection.get(include=["metadatas"])["metadatas"]
         return {m["path"]: (m["source"], m["doc_hash"]) for m in metas}
 
+    def indexed_times(self) -> dict[str, str | None]:
+        metas = self._collection.get(include=["metadatas"])["metadatas"]
+        return _latest((m["path"], m.get("indexed_at")) for m in metas)
+
     def all_chunks(self) -> list[Chunk]:
         got = self._collection.get(include=["documents", "metadatas"])
         chunks = [chunk_from_record(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
@@ -261,6 +295,14 @@ class ChromaStore:
 
     def ids_matching(self, filters: Filters) -> set[str]:
         return set(self._collection.get(where=filters.to_chroma_where(), include=[])["ids"])
+
+
+def _latest(stamps: Iterable[tuple[str, str | None]]) -> dict[str, str | None]:
+    """path key -> its newest stamp; ISO UTC strings of one format sort as times do."""
+    latest: dict[str, str | None] = {}
+    for key, stamp in stamps:
+        latest[key] = max(filter(None, (latest.get(key), stamp)), default=None)
+    return latest
 
 
 def open_store(index_dir: Path, collection: str = "regioassist") -> ChromaStore:
