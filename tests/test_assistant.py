@@ -14,7 +14,13 @@ def test_topic_of_decision_question():
 
 def test_follow_up_carries_the_earlier_topic():
     history = ["Wat is besloten over verblijf?"]
-    assert standalone_question("En wat is er in 2023 over besloten?", history).endswith("over verblijf?")
+    assert standalone_question("En wat is er in 2023 over besloten?", history) == "Wat is er in 2023 besloten over verblijf?"
+    assert standalone_question("En wat werd er in 2021 over afgesproken?", history) == (
+        "Wat werd er in 2021 afgesproken over verblijf?"
+    )
+    assert standalone_question("En wat werd er in maart 2021 over gezegd?", ["Wat is er besproken over de WEB?"]) == (
+        "Wat werd er in maart 2021 gezegd over WEB?"
+    )
     # A question with its own topic stands alone.
     assert standalone_question("Wie is contactpersoon van het overleg?", history) == "Wie is contactpersoon van het overleg?"
     # A follow-up that names its own topic keeps it.

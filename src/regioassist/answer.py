@@ -155,6 +155,7 @@ class _Citations:
                 page=hit.chunk.page,
                 quote=" ".join(quotes),
                 score=hit.dense_score if hit.dense_score is not None else hit.score,
+                passage=hit.chunk.text,
             )
             for i, (hit, quotes) in enumerate(zip(self.hits, self.quotes))
         )

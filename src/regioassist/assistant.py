@@ -45,6 +45,8 @@ ANAPHORA = re.compile(
     r"\b(?:die|deze|daar\w+|hier(?:van|over|uit|mee|bij|voor)|erover|hij|zij|haar|hem|it|they|them|those|its)\b",
     re.IGNORECASE,
 )
+LEADING_CONJUNCTION = re.compile(r"^\s*(?:en|and|maar|but)\s+(?=\w)", re.IGNORECASE)
+DANGLING_OVER = re.compile(r"\bover\s+(\w+)\s*[?.!]*$", re.IGNORECASE)
 FOLLOW_UP_START = re.compile(r"^\s*(?:en|and|ook|also|maar|but|wat nog|en verder)\b", re.IGNORECASE)
 
 
@@ -60,7 +62,7 @@ def standalone_question(question: str, history: Sequence[str]) -> str:
     """Make a follow-up answerable on its own by carrying the topic of the earlier turns.
 
     'En wat is er in 2023 over besloten?' after 'Wat is besloten over verblijf?'
-    becomes 'En wat is er in 2023 over besloten over verblijf?'.
+    becomes 'Wat is er in 2023 besloten over verblijf?'.
     """
     if not history:
         return question
@@ -72,8 +74,21 @@ def standalone_question(question: str, history: Sequence[str]) -> str:
     for earlier in reversed(history):
         topic = topic_of(earlier)
         if topic:
-            return f"{question.rstrip(' ?.!')} over {topic}?"
+            return _with_topic(question, topic)
     return question
+
+
+def _with_topic(question: str, topic: str) -> str:
+    """'En wat is er in 2023 over besloten?' + 'verblijf' -> 'Wat is er in 2023 besloten over verblijf?'.
+
+    The leading conjunction goes, and a dangling "over <besloten>" takes the topic.
+    """
+    text = LEADING_CONJUNCTION.sub("", question).strip()
+    text = text[:1].upper() + text[1:]
+    dangling = DANGLING_OVER.search(text)
+    if dangling and stems(dangling.group(1)) <= GENERIC_STEMS:
+        return f"{text[: dangling.start()]}{dangling.group(1)} over {topic}?"
+    return f"{text.rstrip(' ?.!')} over {topic}?"
 
 
 def scope_from_question(question: str) -> Filters:
@@ -102,8 +117,8 @@ class Assistant:
         self.settings = settings
         self.index = index
         self.embedder = embedder
-        self.retriever = HybridRetriever(
-            index.store, index.keyword, embedder, candidates=settings.candidates, rrf_k=settings.rrf_k
+        self.retriever = HybridRetriever(  # reads index.keyword per query: uploads show up at once
+            index.store, lambda: index.keyword, embedder, candidates=settings.candidates, rrf_k=settings.rrf_k
         )
         self.answerer = ExtractiveAnswerer(
             embedder, min_dense_score=settings.min_dense_score, phrases=load_phrases(settings.phrases_file)
@@ -121,4 +136,4 @@ class Assistant:
             scope = next((s for s in map(scope_from_question, reversed(history)) if s), Filters())
         hits = self.retriever.retrieve(query, top_k=self.settings.top_k, filters=scope or None)
         answer = self.answerer.answer(query, language, hits)
-        return dataclasses.replace(answer, question=question)
+        return dataclasses.replace(answer, question=question, understood=query if query != question else None)

@@ -163,6 +163,58 @@ def status(index: Optional[Path] = IndexOption, as_json: bool = typer.Option(Fal
 
 
 @app.command()
+def decisions(
+    topic: Optional[str] = typer.Option(None, "--topic", help="Only decisions on this topic, e.g. verblijf."),
+    date_from: Optional[str] = typer.Option(None, "--from", help="Only meetings on or after YYYY-MM-DD."),
+    date_to: Optional[str] = typer.Option(None, "--to", help="Only meetings on or before YYYY-MM-DD."),
+    domain: Optional[str] = typer.Option(None, "--domain", help="Only this domain, e.g. 'Jeugd en Onderwijs'."),
+    status: Optional[str] = typer.Option(None, "--status", help="Only this status: vastgesteld, ingestemd, ..."),
+    index: Optional[Path] = IndexOption,
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON list of decisions."),
+    as_csv: bool = typer.Option(False, "--csv", help="Print the decisions as CSV."),
+) -> None:
+    """The decision register: every decision in the index, oldest meeting first."""
+    from regioassist.register import decision_register, to_csv, validate_status
+    from regioassist.store import Filters
+
+    try:
+        if as_json and as_csv:
+            raise UserError("give either --json or --csv, not both")
+        filters = Filters(parse_date(date_from, "--from"), parse_date(date_to, "--to"), domain)
+        if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
+            raise UserError("--from is after --to")
+        validate_status(status)
+    except (UserError, ValueError) as error:
+        fail(str(error))
+        return
+    settings = settings_for(index)
+    if not (settings.index_dir / "chroma").exists():
+        fail(f"{settings.index_dir}: no index here yet (run: regioassist ingest documents/)")
+    from regioassist.store import open_store
+
+    entries = decision_register(open_store(settings.index_dir, settings.collection), filters, topic, status)
+    if as_json:
+        typer.echo(json.dumps([e.to_json() for e in entries], ensure_ascii=False))
+        return
+    if as_csv:
+        typer.echo(to_csv(entries), nl=False)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="besluitenregister")
+    table.add_column("date", no_wrap=True)
+    table.add_column("domain", max_width=18)
+    table.add_column("agenda item", max_width=28)
+    table.add_column("status", no_wrap=True)
+    table.add_column("decision")
+    for e in entries:
+        table.add_row(e.date.isoformat() if e.date else "–", e.domain or "", e.agenda_item or "", e.status, e.text)
+    Console().print(table)
+    typer.echo(f"{len(entries)} decisions")
+
+
+@app.command()
 def chat(index: Optional[Path] = IndexOption) -> None:
     """Ask questions at a prompt in the terminal (follow-ups keep their context). Ctrl-D ends."""
     from regioassist.answer import render
@@ -183,6 +235,38 @@ def chat(index: Optional[Path] = IndexOption) -> None:
 
 
 @app.command()
+def serve(
+    index: Optional[Path] = IndexOption,
+    host: Optional[str] = typer.Option(None, "--host", help="Address to bind (default 127.0.0.1; others need a login)."),
+    port: Optional[int] = typer.Option(None, "--port", help="Port (default 7860)."),
+) -> None:
+    """Serve the chat in the browser: cited answers, source cards, decisions, documents."""
+    from regioassist.prompts import PromptError
+    from regioassist.ui.server import ServeError, serve as run_server
+
+    settings = settings_for(index).with_overrides(host=host, port=port)
+    try:
+        run_server(settings, settings.host, settings.port, on_ready=typer.echo)
+    except (ServeError, PromptError) as error:
+        fail(str(error))
+    except OSError as error:  # the port is taken, or the address is not ours
+        fail(f"cannot serve on {settings.host}:{settings.port}: {error.strerror or error}")
+
+
+@app.command()
+def passwd(user: str = typer.Argument(..., help="The user name to log in with.")) -> None:
+    """Print a 'user:bcrypt-hash' line for REGIOASSIST_AUTH_FILE (asks for the password)."""
+    import bcrypt
+
+    if ":" in user or not user.strip():
+        fail("the user name may not be empty or contain ':'")
+    password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    if len(password) < 8:
+        fail("use a password of at least 8 characters")
+    typer.echo(f"{user}:{bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode()}")
+
+
+@app.command()
 def setup(index: Optional[Path] = IndexOption) -> None:
     """Convert the embedding model and index the shipped documents (skips what is done)."""
     from regioassist.pipeline import prepare
@@ -192,6 +276,36 @@ def setup(index: Optional[Path] = IndexOption) -> None:
         f"model ready; documents: read {len(report.read)}, unchanged {len(report.unchanged)}, "
         f"failed {len(report.failed)}"
     )
+
+
+feedback_app = typer.Typer(help="Feedback from chat users, for the evaluation team.", no_args_is_help=True)
+app.add_typer(feedback_app, name="feedback")
+
+
+@feedback_app.command("export")
+def feedback_export(
+    out: Optional[Path] = typer.Option(None, "--out", help="Write the JSONL here (default: standard output)."),
+    index: Optional[Path] = IndexOption,
+) -> None:
+    """Write the chat's feedback as draft evaluation items (JSONL, flagged for review)."""
+    import sqlite3
+
+    from regioassist.feedback import FEEDBACK_FILE, FeedbackStore, export_items, write_jsonl
+
+    settings = settings_for(index)
+    database = settings.index_dir / FEEDBACK_FILE
+    if not database.is_file():
+        fail(f"{database}: no feedback stored here yet (the chat of `regioassist serve` stores it)")
+    documents = settings.documents_dir
+    shipped = {p.name for p in documents.iterdir() if p.is_file()} if documents.is_dir() else None
+    try:
+        records = FeedbackStore(database).all()
+        items = export_items(records, known_sources=shipped)
+        write_jsonl(items, out if out is not None else sys.stdout)
+    except (sqlite3.Error, OSError) as error:
+        fail(f"{out if isinstance(error, OSError) else database}: {error}")
+        return
+    typer.echo(f"{len(items)} items from {len(records)} feedback rows", err=True)
 
 
 @app.command("eval")

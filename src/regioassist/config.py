@@ -80,6 +80,19 @@ class Settings(BaseSettings):
         default=REPO_ROOT / "prompts" / "extractive.toml",
         description="The prompt file with the words the extractive answerer frames its answers with.",
     )
+    upload_max_mb: int = Field(
+        default=50, ge=1, description="Largest file the chat's Documents tab accepts, in megabytes."
+    )
+    host: str = Field(default="127.0.0.1", description="Address `regioassist serve` binds to.")
+    port: int = Field(default=7860, ge=1, le=65535, description="Port `regioassist serve` listens on.")
+    auth_file: Path | None = Field(
+        default=None,
+        description="File of 'user:bcrypt-hash' lines; required (or `auth`) to serve on any address but loopback.",
+    )
+    auth: str | None = Field(
+        default=None,
+        description="'user:bcrypt-hash' pairs separated by commas, instead of or beside `auth_file`.",
+    )
     generator: Literal["extractive"] = Field(
         default="extractive", description="Who writes the answer: the extractive answerer needs no LLM."
     )

@@ -179,6 +179,8 @@ class Citation:
     page: int | None
     quote: str
     score: float
+    # The passage the quote stands in, for a source card that shows it in its context.
+    passage: str = field(default="", compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -191,6 +193,8 @@ class Answer:
     text: str
     citations: tuple[Citation, ...] = ()
     hits: tuple[Hit, ...] = field(default=(), compare=False, repr=False)
+    # The question as answered when a follow-up was rewritten to stand alone; None when as typed.
+    understood: str | None = None
 
     def to_json(self) -> dict:
         """The stable ``--json`` shape read by the evaluation team's tools."""

@@ -1,0 +1,173 @@
+"""One browser session's conversation: questions in, answer and source-card messages out.
+
+Kept free of Gradio so it can be tested on its own: the page (``ui/app.py``)
+stores a :class:`ChatSession` in a ``gr.State`` (one per browser tab, so users
+never share a conversation) and renders the message dicts it returns.
+
+>>> session = ChatSession()
+>>> session.questions
+[]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from regioassist.models import Answer
+from regioassist.store import Filters
+from regioassist.ui.cards import card_body, card_title, dutch_date
+
+log = logging.getLogger(__name__)
+
+ERROR_MESSAGE = (
+    "Er ging iets mis bij het beantwoorden van deze vraag ({reason}). "
+    "Probeer het opnieuw of stel de vraag anders; de fout is vastgelegd in het serverlog."
+)
+ALL = "(alle)"  # the dropdown choice that means "no filter"
+
+
+class FilterError(ValueError):
+    """A filter the user typed cannot be used; the message is one Dutch line."""
+
+
+def parse_filters(domain: str | None, doc_type: str | None, date_from: str | None, date_to: str | None) -> Filters:
+    """The page's filter controls as ``Filters``; empty and '(alle)' mean no filter."""
+
+    def day(value: str | None, label: str) -> dt.date | None:
+        value = (value or "").strip()
+        if not value:
+            return None
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise FilterError(f"{label}: '{value}' is geen datum; gebruik JJJJ-MM-DD, bijv. 2023-02-23") from None
+
+    start, end = day(date_from, "Vanaf"), day(date_to, "Tot en met")
+    if start and end and start > end:
+        raise FilterError("De datum 'vanaf' ligt na de datum 'tot en met'.")
+    return Filters(
+        date_from=start,
+        date_to=end,
+        domain=domain if domain and domain != ALL else None,
+        doc_type=doc_type if doc_type and doc_type != ALL else None,
+    )
+
+
+def describe_filters(filters: Filters) -> str:
+    """'domein Jeugd en Onderwijs · vanaf 1 januari 2023' for the line above the chat; '' when none."""
+    parts = []
+    if filters.domain:
+        parts.append(f"domein {filters.domain}")
+    if filters.doc_type:
+        parts.append(f"type {filters.doc_type}")
+    if filters.date_from:
+        parts.append(f"vanaf {dutch_date(filters.date_from.isoformat())}")
+    if filters.date_to:
+        parts.append(f"tot en met {dutch_date(filters.date_to.isoformat())}")
+    return " · ".join(parts)
+
+
+def filters_json(filters: Filters) -> dict:
+    return {
+        key: (value.isoformat() if isinstance(value, dt.date) else value)
+        for key, value in vars(filters).items()
+        if value is not None
+    }
+
+
+@dataclass
+class Turn:
+    """One answered question, kept for feedback on it."""
+
+    question: str
+    answer: Answer
+    filters: Filters
+    conversation: list[str]
+
+
+@dataclass
+class ChatSession:
+    """What one browser tab has asked; maps chat message positions to the answer they show."""
+
+    questions: list[str] = field(default_factory=list)
+    turns: list[Turn] = field(default_factory=list)
+    # chat message index -> (turn index, citation number or None for the answer itself)
+    messages: dict[int, tuple[int, int | None]] = field(default_factory=dict)
+
+    def turn_at(self, message_index: int) -> tuple[Turn, int | None] | None:
+        found = self.messages.get(message_index)
+        return (self.turns[found[0]], found[1]) if found else None
+
+    @property
+    def last_turn(self) -> Turn | None:
+        return self.turns[-1] if self.turns else None
+
+
+def answer_markdown(answer: Answer) -> str:
+    """The answer text as the chat shows it: 'Opgevat als' first when the question was rewritten."""
+    text = answer.text
+    if answer.understood:
+        label = "Understood as" if answer.language == "en" else "Opgevat als"
+        text = f"*{label}: {answer.understood}*\n\n{text}"
+    # "[1]" is not a Markdown link; bold it so the numbers stand out beside the quotes.
+    return re.sub(r"\[(\d+)\]", r"**[\1]**", text)
+
+
+def source_messages(answer: Answer) -> list[dict]:
+    """One closed, collapsible message per citation (Gradio renders ``metadata.title`` as a card)."""
+    return [
+        {
+            "role": "assistant",
+            "content": card_body(c),
+            "metadata": {"title": card_title(c), "status": "done", "id": f"bron-{c.n}"},
+        }
+        for c in answer.citations
+    ]
+
+
+def stream_words(text: str, words_per_step: int = 4) -> Iterator[str]:
+    """The text growing a few words at a time (whitespace kept), ending with all of it."""
+    pieces = re.findall(r"\S+\s*", text)
+    for end in range(words_per_step, len(pieces), words_per_step):
+        yield "".join(pieces[:end])
+    yield text
+
+
+def respond(
+    assistant,
+    session: ChatSession,
+    history: list[dict],
+    question: str,
+    filters: Filters,
+) -> Iterator[list[dict]]:
+    """Stream the chat's messages for one question: the question, the growing answer, its cards.
+
+    The session learns the question (for follow-ups) and where its messages stand (for feedback).
+    """
+    question = " ".join((question or "").split())
+    if not question:
+        return
+    history = [*history, {"role": "user", "content": question}]
+    try:
+        answer = assistant.ask(question, filters=filters or None, history=session.questions)
+    except Exception as error:  # shown as one line, logged with its traceback
+        log.exception("answering %r failed", question)
+        reason = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}".rstrip(": ")
+        yield [*history, {"role": "assistant", "content": ERROR_MESSAGE.format(reason=reason)}]
+        return
+    turn_index = len(session.turns)
+    session.turns.append(Turn(question, answer, filters, list(session.questions)))
+    session.questions.append(question)
+    answer_index = len(history)
+    session.messages[answer_index] = (turn_index, None)
+    for partial in stream_words(answer_markdown(answer)):
+        yield [*history, {"role": "assistant", "content": partial}]
+    history = [*history, {"role": "assistant", "content": answer_markdown(answer)}]
+    for offset, (card, citation) in enumerate(zip(source_messages(answer), answer.citations), start=1):
+        session.messages[answer_index + offset] = (turn_index, citation.n)
+        history.append(card)
+    yield history
