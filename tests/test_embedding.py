@@ -125,3 +125,30 @@ def test_real_embedder_finds_the_answering_passage(real_embedder) -> None:
     question = embed_query(real_embedder, QUESTION)
     answer_vec, unrelated_vec = embed_passages(real_embedder, [answer, unrelated])
     assert cosine(answer_vec, question) > cosine(unrelated_vec, question) + 0.05
+
+
+@pytest.mark.unit
+def test_cached_embedder_embeds_each_text_once_and_returns_the_same_rows():
+    from regioassist.embedding import CachedEmbedder, HashEmbedder
+
+    class Counting(HashEmbedder):
+        seen: list[str] = []
+
+        def embed(self, texts, *, kind):
+            self.seen.extend(f"{kind}:{t}" for t in texts)
+            return super().embed(texts, kind=kind)
+
+    inner = Counting()
+    cached = CachedEmbedder(inner, max_items=3)
+    plain = HashEmbedder()
+    first = cached.embed(["a b", "c d", "a b"], kind="passage")
+    assert np.allclose(first, plain.embed(["a b", "c d", "a b"], kind="passage"))
+    assert inner.seen == ["passage:a b", "passage:c d"]  # the repeat inside one call is embedded once
+    cached.embed(["c d"], kind="passage")
+    cached.embed(["c d"], kind="query")  # another kind is another vector
+    assert inner.seen[-1] == "query:c d" and len(inner.seen) == 3
+    # Bounded: a fourth text pushes out the least recently used ("a b").
+    cached.embed(["e f"], kind="passage")
+    cached.embed(["a b"], kind="passage")
+    assert inner.seen[-1] == "passage:a b" and len(inner.seen) == 5
+    assert cached.embed([], kind="passage").shape == (0, plain.dim)

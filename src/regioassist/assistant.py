@@ -16,7 +16,7 @@ from typing import Sequence
 
 from regioassist.answer import CUE_STEMS, DECISION_QUESTION, GENERIC_STEMS, ExtractiveAnswerer, topic_words
 from regioassist.config import Settings
-from regioassist.embedding import Embedder
+from regioassist.embedding import CachedEmbedder, Embedder
 from regioassist.index import LocalIndex
 from regioassist.language import detect_language
 from regioassist.models import Answer
@@ -116,12 +116,15 @@ class Assistant:
     def __init__(self, settings: Settings, index: LocalIndex, embedder: Embedder) -> None:
         self.settings = settings
         self.index = index
-        self.embedder = embedder
+        self.embedder = embedder  # for ingesting: new passages are embedded once, not cached
+        # Questions are embedded by the retriever and again by the answerer, and the answerer
+        # embeds the same candidate sentences for many questions: one cache serves both.
+        cached = CachedEmbedder(embedder)
         self.retriever = HybridRetriever(  # reads index.keyword per query: uploads show up at once
-            index.store, lambda: index.keyword, embedder, candidates=settings.candidates, rrf_k=settings.rrf_k
+            index.store, lambda: index.keyword, cached, candidates=settings.candidates, rrf_k=settings.rrf_k
         )
         self.answerer = ExtractiveAnswerer(
-            embedder, min_dense_score=settings.min_dense_score, phrases=load_phrases(settings.phrases_file)
+            cached, min_dense_score=settings.min_dense_score, phrases=load_phrases(settings.phrases_file)
         )
 
     def ask(self, question: str, filters: Filters | None = None, history: Sequence[str] = ()) -> Answer:

@@ -71,6 +71,8 @@ def test_streaming_grows_to_the_whole_answer():
     steps = list(stream_words("een twee drie vier vijf zes zeven acht negen", words_per_step=4))
     assert steps == ["een twee drie vier ", "een twee drie vier vijf zes zeven acht ",
                      "een twee drie vier vijf zes zeven acht negen"]
+    long = list(stream_words(" ".join(["woord"] * 300)))
+    assert len(long) == 12 and long[0].count("woord") == 25
     session = ChatSession()
     streamed = list(respond(FakeAssistant(), session, [], "Wat is besloten over verblijf?", Filters()))
     assert len(streamed) >= 2

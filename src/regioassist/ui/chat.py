@@ -129,10 +129,15 @@ def source_messages(answer: Answer) -> list[dict]:
     ]
 
 
-def stream_words(text: str, words_per_step: int = 4) -> Iterator[str]:
-    """The text growing a few words at a time (whitespace kept), ending with all of it."""
+def stream_words(text: str, words_per_step: int = 4, max_steps: int = 12) -> Iterator[str]:
+    """The text growing a few words at a time (whitespace kept), ending with all of it.
+
+    At most ``max_steps`` steps: every step sends the conversation to the browser again, so a
+    long answer grows in bigger steps (a 300-word answer: 12 steps of 25 words).
+    """
     pieces = re.findall(r"\S+\s*", text)
-    for end in range(words_per_step, len(pieces), words_per_step):
+    step = max(words_per_step, -(-len(pieces) // max_steps))
+    for end in range(step, len(pieces), step):
         yield "".join(pieces[:end])
     yield text
 
