@@ -105,7 +105,7 @@ def test_filters_are_applied_and_a_bad_date_is_one_line(client):
     cards = titles(messages)
     assert cards and all("2023" in t for t in cards)
     messages, typed, notice = ask(client, "Wat is besloten?", filters=("(alle)", "(alle)", "23-02-2023", ""))
-    assert notice == "⚠️ Vanaf: '23-02-2023' is geen datum; gebruik JJJJ-MM-DD, bijv. 2023-02-23"
+    assert notice == "**Let op:** Vanaf: '23-02-2023' is geen datum; gebruik JJJJ-MM-DD, bijv. 2023-02-23"
     assert typed == "Wat is besloten?"  # the question stays for a second try
 
 
@@ -144,7 +144,8 @@ def test_upload_ask_and_remove_a_document(client, server, tmp_path):
     bad = tmp_path / "virus.exe"
     bad.write_bytes(b"MZ....")
     notice = client.predict([handle_file(str(upload)), handle_file(str(bad))], api_name="/upload")
-    assert "✅" in notice and "virus.exe: dit bestandstype wordt niet ondersteund" in notice
+    assert "**Toegevoegd:** Resumé PFHO april 2023.txt" in notice
+    assert "**Niet toegevoegd:** virus.exe: dit bestandstype wordt niet ondersteund" in notice
 
     question = "Hoeveel geld is nodig voor de campagne voor gezinshuisouders?"
     messages, _, _ = ask(client, question)
@@ -154,7 +155,7 @@ def test_upload_ask_and_remove_a_document(client, server, tmp_path):
     stored = [p for p in (server.index_dir / "files").iterdir() if p.suffix == ".txt"]
     assert len(stored) == 1
     removed = client.predict(str(stored[0].resolve()), api_name="/remove")
-    assert removed.startswith("🗑️") and "verwijderd" in removed
+    assert removed.startswith("**Verwijderd:** Resumé Overleg portefeuillehouders sociaal domein 13 april 2023")
     assert not stored[0].exists()
     messages, _, _ = ask(client, question)
     assert "€ 40.000" not in text_of(messages[1])
@@ -174,7 +175,7 @@ def test_questions_are_answered_while_a_document_is_being_indexed(client, server
     finally:
         asker.close()
     assert "18 maart 2021" in " ".join(titles(messages))
-    assert "✅" in upload.result(timeout=300)
+    assert upload.result(timeout=300).startswith("**Toegevoegd:** programma kopie.txt")
     assert answered_while_indexing, "the question waited for the upload"
     stored = [p for p in (server.index_dir / "files").iterdir() if p.name.startswith("programma kopie")]
-    assert client.predict(str(stored[0].resolve()), api_name="/remove").startswith("🗑️")
+    assert client.predict(str(stored[0].resolve()), api_name="/remove").startswith("**Verwijderd:**")

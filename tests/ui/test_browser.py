@@ -131,7 +131,7 @@ def test_upload_ask_remove(page, tmp_path):
     page.get_by_role("tab", name="Documenten").click()
     page.locator("#upload input[type=file]").set_input_files(str(upload))
     page.locator("#toevoegen").click()
-    page.locator("#upload-melding", has_text="is toegevoegd").wait_for()
+    page.locator("#upload-melding", has_text="Toegevoegd: resume_pfho_2023-04-13.txt").wait_for()
     page.locator("#documenten-tabel", has_text="resume_pfho_2023-04-13.txt").wait_for()
     shot(page, "05-document-toegevoegd")
 
@@ -145,7 +145,7 @@ def test_upload_ask_remove(page, tmp_path):
     page.locator("#verwijder-keuze input").click()
     page.get_by_role("option", name="resume_pfho_2023-04-13.txt").click()
     page.locator("#verwijderen").click()
-    page.locator("#upload-melding", has_text="is verwijderd").wait_for()
+    page.locator("#upload-melding", has_text="Verwijderd:").wait_for()
     # The table is refreshed right after the message.
     page.wait_for_function(
         "() => !document.querySelector('#documenten-tabel').innerText.includes('resume_pfho_2023-04-13.txt')"

@@ -187,7 +187,7 @@ def build_app(assistant, settings: Settings) -> gr.Blocks:
                 add = gr.Button("Toevoegen en indexeren", variant="primary", elem_id="toevoegen")
                 upload_notice = gr.Markdown("", elem_id="upload-melding")
                 documents = gr.Dataframe(
-                    headers=["Titel", "Type", "Datum", "Fragmenten", "Geïndexeerd", "Bestand"],
+                    headers=["Titel", "Type", "Datum", "Fragmenten", "Geïndexeerd (UTC)", "Bestand"],
                     interactive=False, wrap=True, elem_id="documenten-tabel",
                     column_widths=["34%", "14%", "12%", "9%", "13%", "18%"],
                 )
@@ -204,14 +204,14 @@ def build_app(assistant, settings: Settings) -> gr.Blocks:
             try:
                 text = describe_filters(parse_filters(dom, typ, start, end))
             except FilterError as error:
-                return f"⚠️ {error}"
+                return f"**Let op:** {error}"
             return f"**Actieve filters:** {text}" if text else ""
 
         def ask(message, history, state, dom, typ, start, end):
             try:
                 filters = parse_filters(dom, typ, start, end)
             except FilterError as error:
-                yield history, state, message, f"⚠️ {error}"  # the question stays for a second try
+                yield history, state, message, f"**Let op:** {error}"  # the question stays for a second try
                 return
             for messages in respond(assistant, state, history, message, filters):
                 yield messages, state, "", ""
@@ -280,7 +280,7 @@ def build_app(assistant, settings: Settings) -> gr.Blocks:
             try:
                 filters = parse_filters(dom, None, start, end)
             except FilterError as error:
-                return gr.skip(), f"⚠️ {error}", gr.skip()
+                return gr.skip(), f"**Let op:** {error}", gr.skip()
             entries = decision_register(
                 index.store, filters or None, topic=(text or "").strip() or None,
                 status=None if status in (None, ALL) else status,
@@ -321,9 +321,9 @@ def build_app(assistant, settings: Settings) -> gr.Blocks:
                 settings, [(p, p.name) for p in paths], assistant.embedder, index=index,
                 progress=lambda path, state: progress(None, desc=f"{Path(path).name}: {state}"),
             )
-            lines = [f"✅ {Path(s).name} is toegevoegd." for s in report.read]
-            lines += [f"= {Path(s).name} stond er al (ongewijzigd)." for s in report.unchanged]
-            lines += [f"❌ {line}" for line in [*errors, *report.failed]]
+            lines = [f"**Toegevoegd:** {Path(s).name}" for s in report.read]
+            lines += [f"**Stond er al (ongewijzigd):** {Path(s).name}" for s in report.unchanged]
+            lines += [f"**Niet toegevoegd:** {line}" for line in [*errors, *report.failed]]
             return "\n\n".join(lines) or "Niets toegevoegd."
 
         @friendly
@@ -332,7 +332,9 @@ def build_app(assistant, settings: Settings) -> gr.Blocks:
                 return "Kies eerst een document."
             name = next((label for label, key in _document_choices(index.status()) if key == path_key), path_key)
             removed = remove_document(settings, index, path_key)
-            return f"🗑️ {name} is verwijderd ({removed} fragmenten)." if removed else f"{name} stond niet in de index."
+            if not removed:
+                return f"**Niet verwijderd:** {name} stond niet in de index."
+            return f"**Verwijderd:** {name} ({removed} fragmenten)."
 
         add.click(on_add, uploads, upload_notice, api_name="upload", concurrency_limit=1).then(
             refresh_documents, None, document_outputs, api_name=False
