@@ -55,3 +55,17 @@ def test_passwd_prints_a_line_the_server_accepts():
     assert result.exit_code == 0, result.output
     line = result.stdout.strip().splitlines()[-1]
     assert auth_for("0.0.0.0", Settings(auth=line))("anna", "lang-genoeg")
+
+
+def test_a_taken_port_is_one_line_before_loading_anything():
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(app, ["serve", "--port", str(port)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"error: cannot serve on 127.0.0.1:{port} (Address already in use); choose another --port"
+    )

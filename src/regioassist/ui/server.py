@@ -74,6 +74,22 @@ def auth_for(host: str, settings: Settings) -> Callable[[str, str], bool] | None
     return checker(users) if users else None
 
 
+def check_port(host: str, port: int) -> None:
+    """Fail in one line, before the model loads, when ``host:port`` cannot be bound."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        raise ServeError(f"{host}: not an address this machine can serve on") from None
+    family, _, _, _, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(address)
+        except OSError as error:
+            raise ServeError(f"cannot serve on {host}:{port} ({error.strerror}); choose another --port") from None
+
+
 def allowed_paths(settings: Settings, index) -> list[str]:
     """The files a source card may link to: every indexed file and the upload folder."""
     from regioassist.uploads import managed_folder
@@ -86,6 +102,7 @@ def allowed_paths(settings: Settings, index) -> list[str]:
 def serve(settings: Settings, host: str, port: int, *, block: bool = True, on_ready=print):
     """Load the assistant, build the page and serve it; returns the app when ``block`` is False."""
     auth = auth_for(host, settings)  # refuse before the ~10 s model load
+    check_port(host, port)
     from regioassist.pipeline import load_assistant
     from regioassist.ui.app import CSS, build_app
 
