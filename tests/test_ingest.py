@@ -72,3 +72,25 @@ def test_a_bad_file_fails_alone(tmp_path, fake_embedder):
     assert all(line.count("\n") == 0 for line in report.failed)
     assert any("missing.pdf: no such file or directory" in line for line in report.failed)
     assert any(".xlsx" in line for line in report.failed)
+
+
+def test_an_index_from_an_older_pipeline_is_reindexed_once_by_load_assistant(tmp_path, fake_embedder, monkeypatch):
+    import regioassist.ingest as ingest
+    from regioassist.config import Settings
+    from regioassist.pipeline import load_assistant
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(MINUTES, encoding="utf-8")
+    settings = Settings().with_overrides(index_dir=tmp_path / "index")
+    monkeypatch.setattr(ingest, "PIPELINE_VERSION", "old")
+    ingest_paths([docs], LocalIndex.open(settings.index_dir), fake_embedder)
+    monkeypatch.undo()
+    index = LocalIndex.open(settings.index_dir)
+    assert ingest.stale_files(index, settings.chunk_chars, settings.chunk_overlap) == [(docs / "a.txt").resolve()]
+
+    assistant = load_assistant(settings, embedder=fake_embedder)
+    assert ingest.stale_files(assistant.index, settings.chunk_chars, settings.chunk_overlap) == []
+    assert [c.outline.meeting for c in assistant.index.store.all_chunks() if c.outline] == [
+        "Overleg portefeuillehouders sociaal domein"]
+    assert {c.source for c in assistant.index.store.all_chunks()} == {ingest.source_name(docs / "a.txt")}

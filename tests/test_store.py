@@ -5,7 +5,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from regioassist.models import Chunk, DocType
+from regioassist.models import AgendaEntry, Chunk, DocType, Mention, Outline, Person
 from regioassist.store import ChromaStore, Filters, MemoryStore, domain_key
 
 
@@ -45,6 +45,24 @@ def test_query_returns_cosine_best_first(filled):
     (first, s1), (second, s2) = filled.query(query, k=2)
     assert (first.id, second.id) == ("a1", "a2")
     assert s1 == pytest.approx(0.8, abs=1e-5) and s2 == pytest.approx(0.6, abs=1e-5)
+
+
+def test_outline_round_trips_on_the_first_chunk_only(store):
+    outline = Outline(
+        meeting="Overleg portefeuillehouders sociaal domein", date=dt.date(2023, 2, 23), contact="Marielle Stitzinger",
+        email="m.stitzinger@regiogv.nl", kenmerk="23.0001000",
+        present=(Person("Joke Lanphen", "Blaricum"), Person("Jelmer Kruijt", None, "Jeugd & Onderwijs")),
+        absent=(Person("Roland Boom", "Huizen", "Onderwijs"),),
+        agenda=(AgendaEntry("Banenafspraak", "Werk en Participatie"), AgendaEntry("Rondvraag", None)),
+        lines=(("afwezig", "Afwezig Roland Boom (Huizen, Onderwijs)"), ("kenmerk", "Kenmerk 23.0001000")),
+        absences=(Mention("Joke Lanphen is afwezig.", "Werk en Participatie", "Agenda en mededelingen"),),
+    )
+    first = Chunk(**{**chunk("o1", "o.txt").__dict__, "outline": outline})
+    store.upsert("/o", [first, chunk("o2", "o.txt")], np.stack([unit(0), unit(1)]))
+    got = store.get(["o1", "o2"])
+    assert got["o1"].outline == outline and got["o1"] == first
+    assert got["o2"].outline is None
+    assert {c.id: c.outline is not None for c in store.all_chunks()} == {"o1": True, "o2": False}
 
 
 def test_round_trip_keeps_every_field(filled):

@@ -14,7 +14,7 @@ import pytest
 
 from regioassist.decisions import decision_status, find_decisions
 from regioassist.metadata import parse_date
-from regioassist.models import DecisionStatus, DocType, ParsedDocument, RawDocument, Section
+from regioassist.models import DecisionStatus, DocType, Mention, ParsedDocument, Person, RawDocument, Section
 from regioassist.readers import read_document
 from regioassist.structure import canonical_domain, parse_document
 from pdf_fixtures import write_pdf
@@ -96,10 +96,21 @@ def test_000_metadata(seeds: dict[str, ParsedDocument]) -> None:
     assert doc.kenmerk == "23.0001000"
     assert doc.contact == "Marielle Stitzinger"
     assert doc.domains == ("Gezondheid en Ondersteuning", "Jeugd en Onderwijs", "Werk en Participatie")
+    assert doc.email == "m.stitzinger@regiogv.nl"
     assert len(doc.present) == 11
-    assert doc.present[0] == "Joke Lanphen (Blaricum)"
-    assert "Barbara Boudewijnse (Gooise Meren, Gezondheid en Ondersteuning, Werk & Participatie)" in doc.present
-    assert doc.absent == ("Roland Boom (Huizen, Onderwijs)",)
+    assert doc.present[0] == Person("Joke Lanphen", "Blaricum")
+    assert Person("Barbara Boudewijnse", "Gooise Meren", "Gezondheid en Ondersteuning, Werk & Participatie") in doc.present
+    assert doc.absent == (Person("Roland Boom", "Huizen", "Onderwijs"),)
+    lines = dict(doc.header_lines)
+    assert lines["meeting"] == "Overleg portefeuillehouders sociaal domein 23 februari 2023"
+    assert lines["afwezig"] == "Afwezig Roland Boom (Huizen, Onderwijs)"
+    assert lines["aanwezig"].startswith("Aanwezig Joke Lanphen (Blaricum), Flip de Groot (Laren), Barbara Boudewijnse "
+                                        "(Gooise Meren, Gezondheid")  # "(Gooise \n\nMeren" in the file
+    flat = " ".join(doc.text.split())
+    assert all(line in flat for line in lines.values())  # quotable: each stands in the text
+    # The body records two more absences, in one domain's part of the meeting.
+    assert doc.absences == (Mention("Joke Lanphen en Maarten Hoelscher zijn afwezig.", "Werk en Participatie",
+                                    "Agenda en mededelingen"),)
 
 
 def test_000_agenda_items(seeds: dict[str, ParsedDocument]) -> None:
@@ -192,12 +203,15 @@ def test_001_metadata(seeds: dict[str, ParsedDocument]) -> None:
     assert doc.meeting == "Overleg portefeuillehouders sociaal domein"
     assert doc.kenmerk == "20.0004389"
     assert doc.contact == "Saloua Chaara"
-    assert doc.absent == ("Maarten Hoelscher (Huizen, Jeugd)",)
+    assert doc.absent == (Person("Maarten Hoelscher", "Huizen", "Jeugd"),)
     # The page with the start of the list is missing; what is left is read, the fragment dropped.
     assert doc.present == (
-        "Rosalie van Rijn (Jeugd & Gezondheid en Ondersteuning & Participatie en Werk)",
-        "Carin Ogier (Werk en Inkomen, Weesp)",
+        Person("Rosalie van Rijn", None, "Jeugd & Gezondheid en Ondersteuning & Participatie en Werk"),
+        Person("Carin Ogier", "Weesp", "Werk en Inkomen"),
     )
+    # The unlabelled list is quoted as it stands, broken-off start and all.
+    assert dict(doc.header_lines)["aanwezig"].startswith("Onderwijs), Rosalie van Rijn (Jeugd")
+    assert doc.absences == ()
     assert doc.domains == ("Sociaal Domein", "Werk en Inkomen", "Gezondheid en Ondersteuning", "Jeugd en Onderwijs")
 
 
@@ -315,7 +329,8 @@ def test_numbered_minutes_of_another_overleg() -> None:
     assert doc.meeting == "Regionaal overleg Wonen en Zorg"
     assert doc.title == "Verslag Regionaal overleg Wonen en Zorg 14 juni 2022"
     assert (doc.kenmerk, doc.contact) == ("22.0004567", "Sanne Visser")
-    assert doc.present == ("Anna de Vries (Hilversum, Wonen)", "Peter Smit (Huizen, Zorg)", "Lotte Bakker (Laren)")
+    assert doc.present == (Person("Anna de Vries", "Hilversum", "Wonen"), Person("Peter Smit", "Huizen", "Zorg"),
+                           Person("Lotte Bakker", "Laren"))
     assert [(s.number, s.title) for s in doc.agenda_items] == [
         ("1", "Opening en vaststellen agenda"), ("2", "Verslag van 12 april 2022"), ("3", "Pleegzorg"),
         ("4", "Wonen met zorg voor ouderen"), ("5", "Beschermd wonen"), ("6", "Rondvraag"),
@@ -336,7 +351,8 @@ def test_college_besluitenlijst() -> None:
     assert doc.date == dt.date(2022, 4, 12)  # from "Datum: 12 april 2022"
     assert doc.meeting == "vergadering van het college van burgemeester en wethouders"
     assert doc.title.startswith("Besluitenlijst") and doc.title.endswith("12 april 2022")
-    assert doc.present == ("burgemeester C. Larson (voorzitter)", "wethouder J. de Wit", "wethouder R. Bakker")
+    assert doc.present == (Person("burgemeester C. Larson", None, "voorzitter"), Person("wethouder J. de Wit"),
+                           Person("wethouder R. Bakker"))
     assert doc.absent == ()
     assert [s.number for s in doc.agenda_items] == ["1", "2", "3", "4", "5"]
     by_item = {s.title: s.decisions for s in doc.agenda_items}
@@ -355,8 +371,8 @@ def test_new_resume_of_the_same_overleg() -> None:
     assert doc.doc_type is DocType.RESUME
     assert doc.date == dt.date(2023, 4, 13)
     assert doc.kenmerk == "23.0002417"
-    assert "Gerben van Voorden (Hilversum, Jeugd)" in doc.present  # a name broken over two lines
-    assert doc.absent == ("Flip de Groot (Laren)", "Bart Heller (Werk & Participatie)")
+    assert Person("Gerben van Voorden", "Hilversum", "Jeugd") in doc.present  # a name broken over two lines
+    assert doc.absent == (Person("Flip de Groot", "Laren"), Person("Bart Heller", None, "Werk & Participatie"))
     assert doc.domains == ("Jeugd en Onderwijs", "Werk en Inkomen")
     assert _items(doc, "Jeugd en Onderwijs") == [
         "Agenda en mededelingen", "Pleegzorg en gezinshuizen", "Wachttijden jeugd-GGZ", "Leerlingenvervoer",

@@ -126,7 +126,7 @@ def place_of(chunk: Chunk, language: str, phrases: dict[str, dict[str, str]]) ->
 
 
 @dataclass
-class _Citations:
+class Citations:
     """Numbers citations in order of first use; each collects the sentences quoted from it."""
 
     hits: list[Hit] = field(default_factory=list)
@@ -192,11 +192,11 @@ class ExtractiveAnswerer:
         relevant = [h for h in hits if self.is_relevant(h)]
         if not relevant:
             return Answer(question, language, False, phrases["decline"], (), tuple(hits))
-        text, citations = None, _Citations()
+        text, citations = None, Citations()
         if DECISION_QUESTION.search(question):
             text = self._decisions(question, language, relevant, citations)
         if text is None:
-            citations = _Citations()
+            citations = Citations()
             text = self._facts(question, language, relevant, citations)
         if text is None:
             missing = [phrases[f"missing_{c}"] for c in wanted_cues(question) if ANSWER_CUES[c].required]
@@ -206,7 +206,7 @@ class ExtractiveAnswerer:
 
     # -- "wat is besloten over X" -------------------------------------------------------
 
-    def _decisions(self, question: str, language: str, hits: list[Hit], citations: _Citations) -> str | None:
+    def _decisions(self, question: str, language: str, hits: list[Hit], citations: Citations) -> str | None:
         topic = stems(question) - GENERIC_STEMS
         by_item: dict[tuple[str, str | None], list[Hit]] = {}
         for hit in hits:
@@ -266,7 +266,7 @@ class ExtractiveAnswerer:
 
     # -- factual questions ----------------------------------------------------------------
 
-    def _facts(self, question: str, language: str, hits: list[Hit], citations: _Citations) -> str | None:
+    def _facts(self, question: str, language: str, hits: list[Hit], citations: Citations) -> str | None:
         """The best-answering sentences; None when none holds the kind of information asked for."""
         per_hit = [split_sentences(hit.chunk.text) for hit in hits[:FACT_PASSAGES]]
         candidates = [(rank, hit, s) for rank, (hit, ss) in enumerate(zip(hits, per_hit)) for s in ss]

@@ -1,7 +1,9 @@
 """The assistant: one question (with its conversation) in, one cited answer out.
 
 The chat, ``regioassist ask`` and the evaluation runner all go through
-:meth:`Assistant.ask`, so they share settings, retrieval and answerer.
+:meth:`Assistant.ask`, so they share settings, retrieval and answerer. Questions about
+the meetings themselves (who was absent, the contact person, the agenda) are answered
+from the documents' outlines (``meetings.py``) before retrieval is tried.
 
 >>> # assistant = regioassist.pipeline.load_assistant(Settings())
 >>> # print(assistant.ask("Wat is besloten over verblijf?").text)
@@ -19,6 +21,7 @@ from regioassist.config import Settings
 from regioassist.embedding import CachedEmbedder, Embedder
 from regioassist.index import LocalIndex
 from regioassist.language import detect_language
+from regioassist.meetings import MeetingRecord, answer_from_structure, build_meetings, may_ask_about_meetings
 from regioassist.models import Answer
 from regioassist.prompts import load_phrases
 from regioassist.retrieval import HybridRetriever
@@ -126,6 +129,17 @@ class Assistant:
         self.answerer = ExtractiveAnswerer(
             cached, min_dense_score=settings.min_dense_score, phrases=load_phrases(settings.phrases_file)
         )
+        # (keyword index, meetings built while it was current): every write replaces the keyword
+        # index, so a new identity means the stored outlines may have changed.
+        self._meetings: tuple[object, tuple[MeetingRecord, ...]] | None = None
+
+    def meetings(self) -> tuple[MeetingRecord, ...]:
+        """The meeting records of the index, rebuilt only after the index changed."""
+        keyword, cached = self.index.keyword, self._meetings
+        if cached is None or cached[0] is not keyword:
+            cached = (keyword, build_meetings(self.index.store.all_chunks()))
+            self._meetings = cached  # one assignment: a concurrent reader sees the old pair or the new
+        return cached[1]
 
     def ask(self, question: str, filters: Filters | None = None, history: Sequence[str] = ()) -> Answer:
         question = " ".join(question.split())
@@ -137,6 +151,10 @@ class Assistant:
         if not scope and query != question:
             # A follow-up keeps the time its conversation was about ("... van februari 2023").
             scope = next((s for s in map(scope_from_question, reversed(history)) if s), Filters())
-        hits = self.retriever.retrieve(query, top_k=self.settings.top_k, filters=scope or None)
-        answer = self.answerer.answer(query, language, hits)
+        answer = None
+        if may_ask_about_meetings(query):  # a regex check: the records are built only when it passes
+            answer = answer_from_structure(query, language, self.meetings(), scope or None, self.answerer.phrases)
+        if answer is None:
+            hits = self.retriever.retrieve(query, top_k=self.settings.top_k, filters=scope or None)
+            answer = self.answerer.answer(query, language, hits)
         return dataclasses.replace(answer, question=question, understood=query if query != question else None)

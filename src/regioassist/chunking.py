@@ -6,15 +6,19 @@ chunk carries a context header (document title, meeting date, domain, agenda
 item) that is embedded and keyword-indexed with the passage, so a question
 about "het overleg van februari 2023" finds a passage whose own text never
 names the date.
+
+The document's ``Outline`` (header fields, who came, the agenda in order) rides on
+its first chunk, so the index alone can answer questions about the meeting itself.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from functools import lru_cache
 
-from regioassist.models import Chunk, ParsedDocument, Section
+from regioassist.models import AgendaEntry, Chunk, Outline, ParsedDocument, Section
 
 DUTCH_MONTHS = (
     "januari februari maart april mei juni juli augustus september oktober november december"
@@ -142,7 +146,19 @@ def chunk_document(doc: ParsedDocument, chunk_chars: int = 900, overlap_chars: i
                     decisions=decisions,
                 )
             )
+    if chunks:
+        chunks[0] = dataclasses.replace(chunks[0], outline=outline_of(doc))
     return chunks
+
+
+def outline_of(doc: ParsedDocument) -> Outline:
+    """What ``doc`` says about itself, to be stored with its first chunk."""
+    return Outline(
+        meeting=doc.meeting, date=doc.date, contact=doc.contact, email=doc.email, kenmerk=doc.kenmerk,
+        present=doc.present, absent=doc.absent,
+        agenda=tuple(AgendaEntry(s.title, s.domain) for s in doc.agenda_items),
+        lines=doc.header_lines, absences=doc.absences,
+    )
 
 
 def _body_start(doc: ParsedDocument, section: Section) -> int:

@@ -26,7 +26,7 @@ from regioassist.structure import parse_document
 
 # Bump when reading, structure finding or chunking changes what a file becomes: every
 # file is then re-indexed once, though its bytes did not change.
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"  # 3: each document's outline (header, people, agenda) on its first chunk
 
 
 @dataclass
@@ -70,6 +70,20 @@ def file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def pipeline_fingerprint(chunk_chars: int, chunk_overlap: int) -> str:
+    """What a file's stored hash ends in when this pipeline version and chunking indexed it."""
+    return f"|v{PIPELINE_VERSION}:{chunk_chars}:{chunk_overlap}"
+
+
+def stale_files(index: LocalIndex, chunk_chars: int = 900, chunk_overlap: int = 150) -> list[Path]:
+    """Indexed files, still on disk, that another pipeline version or chunking indexed."""
+    fingerprint = pipeline_fingerprint(chunk_chars, chunk_overlap)
+    return sorted(
+        Path(key) for key, (_, doc_hash) in index.store.indexed_files().items()
+        if not doc_hash.endswith(fingerprint) and Path(key).is_file()
+    )
+
+
 def ingest_paths(
     paths: Sequence[Path],
     index: LocalIndex,
@@ -85,7 +99,7 @@ def ingest_paths(
     report.failed.extend(missing)
     with index.writing():  # read what is indexed and write it back as one step
         indexed = index.store.indexed_files()
-        fingerprint = f"|v{PIPELINE_VERSION}:{chunk_chars}:{chunk_overlap}"
+        fingerprint = pipeline_fingerprint(chunk_chars, chunk_overlap)
         changed = False
         for path in files:
             key = str(path.resolve())

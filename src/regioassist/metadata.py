@@ -9,16 +9,19 @@ first lines of a document (``lines`` here are line texts, whitespace collapsed).
 ('Overleg portefeuillehouders sociaal domein', datetime.date(2023, 2, 23))
 >>> people("Joke Lanphen (Blaricum), Barbara Boudewijnse (Gooise Meren, Werk & Participatie) en Bart Heller")
 ('Joke Lanphen (Blaricum)', 'Barbara Boudewijnse (Gooise Meren, Werk & Participatie)', 'Bart Heller')
+>>> person("Gerben van Voorden (Hilversum, Gezondheid en Ondersteuning, Jeugd)")
+Person(name='Gerben van Voorden', municipality='Hilversum', portfolio='Gezondheid en Ondersteuning, Jeugd')
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 
-from regioassist.models import DocType
+from regioassist.models import DocType, Person
 
 MEETING_TYPES = (DocType.RESUME, DocType.BESLUITENLIJST)
 _HEAD_LINES = 12  # a document names its type and subject in its first non-blank lines
@@ -55,6 +58,16 @@ _TREATMENT_TABLE = re.compile(r"^\s*Behandeling\s*$", re.M)
 _TREATMENT_DATE = re.compile(r"^\s*(\d{1,2}/\d{1,2}/\d{2,4})\b", re.M)  # "27/11/25 Directie-overleg ..."
 _PARENTHESES = re.compile(r"\s*\([^)]*\)")
 _MARKDOWN_PREFIX = re.compile(r"^#{1,6}\s+")
+# Words of social-domain portfolios and roles. A bracketed part holding one of them (or
+# '&', ' en ', a lowercase word) is a portfolio ("Werk & Participatie", "voorzitter"); a
+# part of capitalised words without them is a place ("Gooise Meren", "Weesp").
+PORTFOLIO_WORDS = frozenset(
+    "jeugd jeugdzorg onderwijs werk participatie inkomen gezondheid ondersteuning zorg wonen welzijn "
+    "wmo sociaal domein armoede schuldhulp schulddienstverlening minima financien economie sport "
+    "cultuur veiligheid volksgezondheid publieke ouderen mantelzorg inburgering integratie "
+    "arbeidsmarkt emancipatie beschermd opvang".split()
+)
+_PLACE_PARTICLES = {"aan", "de", "den", "der", "op", "in", "bij", "'s", "ter", "ten"}
 # "Rosalie van Rijn (Jeugd, Laren)": a name with municipality and portfolio.
 _PERSON_WITH_ROLE = re.compile(r"^[A-Z][\w.'-]*(?:\s+[\w.'-]+){0,4}\s*\(.+\)$")
 
@@ -192,12 +205,27 @@ def header_end(lines: list[str]) -> int:
 
 def header_fields(header: str) -> dict[str, str]:
     """Labelled fields: ``{"kenmerk": "23.0001000", "aanwezig": "...", "email": ...}``."""
+    return {key: " ".join(header[value:end].split()) for key, _, value, end in _field_spans(header)}
+
+
+def header_lines(header: str) -> dict[str, str]:
+    """Each field with its label, as it stands (whitespace collapsed): what an answer quotes.
+
+    >>> header_lines("Afwezig Roland Boom (Huizen,\\n Onderwijs)\\nKenmerk 23.0001000")
+    {'afwezig': 'Afwezig Roland Boom (Huizen, Onderwijs)', 'kenmerk': 'Kenmerk 23.0001000'}
+    """
+    return {key: " ".join(header[label:end].split()) for key, label, _, end in _field_spans(header)}
+
+
+def _field_spans(header: str) -> list[tuple[str, int, int, int]]:
+    """(key, label start, value start, end) of each labelled field; the first of a key wins."""
     matches = list(FIELD.finditer(header))
-    fields: dict[str, str] = {}
+    spans: dict[str, tuple[str, int, int, int]] = {}
     for k, m in enumerate(matches):
-        value = header[m.end() : matches[k + 1].start() if k + 1 < len(matches) else len(header)]
-        fields.setdefault(m["label"].lower().replace("-", ""), " ".join(value.split()))
-    return fields
+        end = matches[k + 1].start() if k + 1 < len(matches) else len(header)
+        key = m["label"].lower().replace("-", "")
+        spans.setdefault(key, (key, m.start("label"), m.end(), end))
+    return list(spans.values())
 
 
 def meeting_line(lines: list[str]) -> tuple[str | None, dt.date | None]:
@@ -221,12 +249,13 @@ def _meeting_index(lines: list[str]) -> int | None:
 
 
 def people(value: str | None) -> tuple[str, ...]:
-    """Split a list of names on commas and 'en' outside brackets."""
+    """Split a list of names on commas, 'en' and '&' outside brackets; line breaks are spaces."""
     if not value or value.strip(" -.").lower() in {"", "geen", "n.v.t"}:
         return ()
+    value = " ".join(value.split())
     parts, depth, current = [], 0, ""
-    for token in re.split(r"([(),;]|\s+en\s+)", value):
-        if depth == 0 and (token in {",", ";"} or token.strip() == "en"):
+    for token in re.split(r"([(),;]|\s+(?:en|&)\s+)", value):
+        if depth == 0 and (token in {",", ";"} or token.strip() in {"en", "&"}):
             parts.append(current)
             current = ""
             continue
@@ -236,14 +265,57 @@ def people(value: str | None) -> tuple[str, ...]:
     return tuple(p.strip(" ,.") for p in parts if p.strip(" ,."))
 
 
+def person(entry: str) -> Person:
+    """One list entry as a record: the name, and from its brackets the municipality and portfolio.
+
+    The first bracketed part that reads as a place is the municipality, wherever it stands
+    ("Carin Ogier (Werk en Inkomen, Weesp)"); the other parts, in order, are the portfolio.
+
+    >>> person("Jelmer Kruijt (Jeugd & Onderwijs)")
+    Person(name='Jelmer Kruijt', municipality=None, portfolio='Jeugd & Onderwijs')
+    >>> person("Bart  Heller")
+    Person(name='Bart Heller', municipality=None, portfolio=None)
+    """
+    entry = " ".join(entry.split()).strip(" ,.;")
+    name, bracket, rest = entry.partition("(")
+    parts = [p.strip() for p in rest.rstrip(") ").split(",") if p.strip()] if bracket else []
+    municipality = next((p for p in parts if _is_place(p)), None)
+    portfolio = ", ".join(p for p in parts if p is not municipality) or None
+    return Person(name.strip(), municipality, portfolio)
+
+
+def persons(value: str | None) -> tuple[Person, ...]:
+    """A labelled list ('Joke Lanphen (Blaricum), Bart Heller') as records, in order."""
+    return tuple(person(p) for p in people(value))
+
+
+def _is_place(part: str) -> bool:
+    """'Gooise Meren', 'Wijk bij Duurstede': capitalised words, no portfolio word, no '&' or 'en'."""
+    words = part.split()
+    return bool(words) and words[0][0].isupper() and all(
+        (w[0].isupper() and _plain(w) not in PORTFOLIO_WORDS) or (i and w in _PLACE_PARTICLES)
+        for i, w in enumerate(words)
+    )
+
+
+def _plain(word: str) -> str:
+    """'Financiën' -> 'financien'."""
+    return unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode().casefold()
+
+
 def unlabelled_people(header_lines: list[str]) -> tuple[str, ...]:
     """'Name (roles)' entries listed without an 'Aanwezig' label, between meeting line and fields.
 
     A page break can cut the list; a fragment without its opening bracket is dropped.
     """
+    block = unlabelled_block(header_lines)
+    return tuple(p for p in people(block) if _PERSON_WITH_ROLE.match(p)) if block else ()
+
+
+def unlabelled_block(header_lines: list[str]) -> str | None:
+    """The lines between the meeting line and the first labelled field, joined; None if there are none."""
     meeting = _meeting_index(header_lines)
     first_field = next((i for i, line in enumerate(header_lines) if FIELD.match(line)), None)
     if meeting is None or first_field is None or first_field <= meeting + 1:
-        return ()
-    block = " ".join(header_lines[meeting + 1 : first_field])
-    return tuple(p for p in people(block) if _PERSON_WITH_ROLE.match(p))
+        return None
+    return " ".join(" ".join(header_lines[meeting + 1 : first_field]).split()) or None

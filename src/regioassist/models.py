@@ -2,7 +2,8 @@
 
 files -> ``RawDocument`` (reader) -> ``ParsedDocument`` with ``Section``s and
 ``Decision``s (structure) -> ``Chunk`` (chunking) -> ``Hit`` (retrieval) ->
-``Answer`` with ``Citation``s (answering).
+``Answer`` with ``Citation``s (answering). A document's header and agenda travel
+as an ``Outline`` (with ``Person``s and ``AgendaEntry``s) on its first chunk.
 
 All records are frozen: a stage never edits what an earlier stage produced.
 """
@@ -92,6 +93,91 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Person:
+    """One entry of an 'Aanwezig' or 'Afwezig' list; municipality and portfolio may be unknown.
+
+    >>> Person("Gerben van Voorden", "Hilversum", "Gezondheid en Ondersteuning, Jeugd").label
+    'Gerben van Voorden (Hilversum, Gezondheid en Ondersteuning, Jeugd)'
+    """
+
+    name: str
+    municipality: str | None = None
+    portfolio: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The entry as minutes write it: the name, then municipality and portfolio in brackets."""
+        roles = ", ".join(r for r in (self.municipality, self.portfolio) if r)
+        return f"{self.name} ({roles})" if roles else self.name
+
+
+@dataclass(frozen=True)
+class AgendaEntry:
+    """An agenda item of a document, as its outline lists them in order."""
+
+    title: str
+    domain: str | None = None
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A body sentence about attendance ("Joke Lanphen en Maarten Hoelscher zijn afwezig.")."""
+
+    text: str  # whitespace collapsed, as it stands in the document
+    domain: str | None = None
+    agenda_item: str | None = None
+
+
+@dataclass(frozen=True)
+class Outline:
+    """What a document says about itself: header fields, who came, its agenda in order.
+
+    ``lines`` holds the header lines the fields were read from, whitespace collapsed
+    but otherwise as they stand in the text, so an answer can quote them.
+
+    >>> outline = Outline(kenmerk="23.0001000", absent=(Person("Roland Boom", "Huizen", "Onderwijs"),),
+    ...                   lines=(("afwezig", "Afwezig Roland Boom (Huizen, Onderwijs)"),))
+    >>> Outline.from_json(outline.to_json()) == outline, outline.line("afwezig")
+    (True, 'Afwezig Roland Boom (Huizen, Onderwijs)')
+    """
+
+    meeting: str | None = None
+    date: dt.date | None = None
+    contact: str | None = None
+    email: str | None = None
+    kenmerk: str | None = None
+    present: tuple[Person, ...] = ()
+    absent: tuple[Person, ...] = ()
+    agenda: tuple[AgendaEntry, ...] = ()
+    lines: tuple[tuple[str, str], ...] = ()  # (field, line): "meeting", "aanwezig", "afwezig", "contactpersoon", ...
+    absences: tuple[Mention, ...] = ()
+
+    def line(self, name: str) -> str | None:
+        return next((text for key, text in self.lines if key == name), None)
+
+    def to_json(self) -> dict:
+        return {
+            "meeting": self.meeting, "date": self.date.isoformat() if self.date else None,
+            "contact": self.contact, "email": self.email, "kenmerk": self.kenmerk,
+            "present": [p.__dict__ for p in self.present], "absent": [p.__dict__ for p in self.absent],
+            "agenda": [a.__dict__ for a in self.agenda], "lines": dict(self.lines),
+            "absences": [m.__dict__ for m in self.absences],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Outline":
+        return cls(
+            meeting=data.get("meeting"), date=dt.date.fromisoformat(data["date"]) if data.get("date") else None,
+            contact=data.get("contact"), email=data.get("email"), kenmerk=data.get("kenmerk"),
+            present=tuple(Person(**p) for p in data.get("present", ())),
+            absent=tuple(Person(**p) for p in data.get("absent", ())),
+            agenda=tuple(AgendaEntry(**a) for a in data.get("agenda", ())),
+            lines=tuple(data.get("lines", {}).items()),
+            absences=tuple(Mention(**m) for m in data.get("absences", ())),
+        )
+
+
+@dataclass(frozen=True)
 class ParsedDocument:
     """A document with the structure we found in it."""
 
@@ -104,8 +190,11 @@ class ParsedDocument:
     meeting: str | None = None
     kenmerk: str | None = None
     contact: str | None = None
-    present: tuple[str, ...] = ()
-    absent: tuple[str, ...] = ()
+    email: str | None = None
+    present: tuple[Person, ...] = ()
+    absent: tuple[Person, ...] = ()
+    header_lines: tuple[tuple[str, str], ...] = ()  # (field, line as in the text, whitespace collapsed)
+    absences: tuple[Mention, ...] = ()  # body sentences that say who was absent
     domains: tuple[str, ...] = ()
     sections: tuple[Section, ...] = ()
     page_starts: tuple[int, ...] = ()
@@ -148,6 +237,7 @@ class Chunk:
     start: int = 0
     end: int = 0
     decisions: tuple[str, ...] = ()
+    outline: Outline | None = None  # the document's outline, on its first chunk only
 
     @property
     def indexed_text(self) -> str:

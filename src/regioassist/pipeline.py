@@ -12,7 +12,7 @@ from typing import Callable, Sequence
 from regioassist.assistant import Assistant
 from regioassist.config import Settings
 from regioassist.index import LocalIndex
-from regioassist.ingest import IngestReport, ingest_paths, prune_missing
+from regioassist.ingest import IngestReport, ingest_paths, prune_missing, stale_files
 from regioassist.prompts import load_phrases
 
 
@@ -85,10 +85,16 @@ def prepare(settings: Settings, embedder=None) -> IngestReport:
 
 
 def load_assistant(settings: Settings, embedder=None) -> Assistant:
-    """An assistant over ``settings.index_dir``; indexes the shipped documents into an empty index."""
+    """An assistant over ``settings.index_dir``; indexes the shipped documents into an empty index.
+
+    Files indexed by an older pipeline version (or other chunking settings) are indexed
+    again first, so an existing index gains what the pipeline now stores (e.g. outlines).
+    """
     load_phrases(settings.phrases_file)  # a broken prompt file fails now, not after the model loaded
     embedder = embedder or load_embedder(settings)
     index = LocalIndex.open(settings.index_dir, settings.collection)
     if not index.store.indexed_files():
         ingest_into(settings, [settings.documents_dir], embedder=embedder, index=index)
+    elif stale := stale_files(index, settings.chunk_chars, settings.chunk_overlap):
+        ingest_into(settings, stale, embedder=embedder, index=index)
     return Assistant(settings, index, embedder)

@@ -32,6 +32,25 @@ REQUIRED_PHRASES: dict[str, set[str]] = {
     "item": set(),
     "sources": set(),
     "page": set(),
+    # Answers from a document's header and agenda (meetings.py).
+    "meeting_present": set(),
+    "meeting_present_from": {"municipality"},
+    "meeting_absent": set(),
+    "meeting_absent_from": {"municipality"},
+    "meeting_nobody_from": {"municipality"},
+    "meeting_incomplete": set(),
+    "meeting_not_given": set(),
+    "meeting_also": {"place"},
+    "meeting_contact": set(),
+    "meeting_email": set(),
+    "meeting_kenmerk": set(),
+    "meeting_agenda": set(),
+    "meeting_list": set(),
+    "meeting_documents": set(),
+    "meeting_person": {"name"},
+    "meeting_person_missing": {"name"},
+    "meeting_present_label": set(),
+    "meeting_absent_label": set(),
 }
 
 

@@ -21,7 +21,7 @@ from typing import Iterable, Protocol, Sequence
 
 import numpy as np
 
-from regioassist.models import Chunk, DocType
+from regioassist.models import Chunk, DocType, Outline
 
 
 def domain_key(name: str | None) -> str:
@@ -107,6 +107,8 @@ def chunk_to_metadata(chunk: Chunk, path_key: str, indexed_at: str = "") -> dict
         "start": chunk.start,
         "end": chunk.end,
         "decisions": json.dumps(list(chunk.decisions), ensure_ascii=False),
+        # The document's outline, JSON, on its first chunk only ("" elsewhere): ~2 kB for a resumé.
+        "outline": json.dumps(chunk.outline.to_json(), ensure_ascii=False) if chunk.outline else "",
     }
     return meta
 
@@ -131,6 +133,7 @@ def chunk_from_record(chunk_id: str, document: str, meta: dict) -> Chunk:
         start=meta["start"],
         end=meta["end"],
         decisions=tuple(json.loads(meta["decisions"])),
+        outline=Outline.from_json(json.loads(meta["outline"])) if meta.get("outline") else None,
     )
 
 

@@ -27,8 +27,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from regioassist import metadata as meta
-from regioassist.decisions import decision_status, find_decisions
-from regioassist.models import DocType, ParsedDocument, RawDocument, Section
+from regioassist.decisions import decision_status, find_decisions, sentences
+from regioassist.models import DocType, Mention, ParsedDocument, RawDocument, Section
 
 # The regional social-domain programmes; '&' and 'en' are the same.
 KNOWN_DOMAINS = (
@@ -120,11 +120,43 @@ def parse_document(raw: RawDocument) -> ParsedDocument:
         source=raw.source, text=raw.text, title=title, doc_type=doc_type,
         content_hash=raw.content_hash, date=date,
         meeting=meeting, kenmerk=(fields.get("kenmerk") or "").split(" ")[0] or None,
-        contact=fields.get("contactpersoon") or None, present=present,
-        absent=meta.people(fields.get("afwezig") or fields.get("afgemeld")),
+        contact=fields.get("contactpersoon") or None, email=(fields.get("email") or "").split(" ")[0] or None,
+        present=tuple(map(meta.person, present)),
+        absent=meta.persons(fields.get("afwezig") or fields.get("afgemeld")),
+        header_lines=_quotable_lines(header_lines, meeting, minutes),
+        absences=_absences(sections) if minutes else (),
         domains=tuple(dict.fromkeys(s.domain for s in sections if s.domain)),
         sections=sections, page_starts=raw.page_starts,
     )
+
+
+def _quotable_lines(header_lines: list[str], meeting: str | None, minutes: bool) -> tuple[tuple[str, str], ...]:
+    """(field, line) for the meeting line, an unlabelled list of who came, and every labelled field."""
+    lines = dict(meta.header_lines("\n".join(header_lines)))
+    if "afgemeld" in lines:
+        lines.setdefault("afwezig", lines.pop("afgemeld"))
+    if minutes and "aanwezig" not in lines and (block := meta.unlabelled_block(header_lines)):
+        lines["aanwezig"] = block
+    meeting_at = next((t for t in header_lines if meeting and meeting in t), None) if minutes else None
+    return ((("meeting", meeting_at),) if meeting_at else ()) + tuple(lines.items())
+
+
+# A sentence in the body that records who was absent: "Joke Lanphen en Maarten Hoelscher zijn afwezig."
+_ABSENCE = re.compile(r"\b(?:afwezig|afgemeld|verhinderd|met kennisgeving|niet aanwezig)\b", re.I)
+
+
+def _absences(sections: tuple[Section, ...]) -> tuple[Mention, ...]:
+    """Sentences of the agenda items (and their sub-headings) that say who was absent."""
+    found = []
+    for s in sections:
+        if s.kind == "preamble":
+            continue
+        item = s.title if s.kind == _ITEM else s.parent
+        for start, end in sentences(s.text, 0, len(s.text)):
+            text = " ".join(s.text[start:end].split())
+            if _ABSENCE.search(text):
+                found.append(Mention(text, s.domain, item))
+    return tuple(found)
 
 
 def _lines(raw: RawDocument) -> list[_Line]:

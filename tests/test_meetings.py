@@ -1,0 +1,300 @@
+"""Questions about the meetings themselves, answered from the stored outlines, not by retrieval.
+
+Unit tests index real documents into a ``MemoryStore`` with the hash embedder; the
+integration test goes through ``pipeline.load_assistant`` on the shipped documents.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from regioassist.assistant import scope_from_question
+from regioassist.chunking import chunk_document
+from regioassist.config import Settings
+from regioassist.embedding import HashEmbedder
+from regioassist.evaluation.runner import faithfulness_counts
+from regioassist.meetings import answer_from_structure, build_meetings, question_kind
+from regioassist.models import Answer
+from regioassist.readers import read_document
+from regioassist.store import Filters, MemoryStore
+from regioassist.structure import parse_document
+
+DOCUMENTS = Path(__file__).parent.parent / "documents"
+FIXTURES = Path(__file__).parent / "fixtures"
+FEB_2023 = next(DOCUMENTS.glob("000_*.txt"))
+MAR_2021 = next(DOCUMENTS.glob("001_*.txt"))
+APR_2023 = FIXTURES / "resume_pfho_2023-04-13.txt"
+PROGRAMME = next(DOCUMENTS.glob("002_*.txt"))
+
+
+def _index(paths: list[Path]) -> MemoryStore:
+    store, embedder = MemoryStore(), HashEmbedder()
+    for path in paths:
+        chunks = chunk_document(parse_document(read_document(path, source=path.name)))
+        store.upsert(str(path), chunks, embedder.embed([c.indexed_text for c in chunks], kind="passage"))
+    return store
+
+
+@pytest.fixture(scope="module")
+def store() -> MemoryStore:
+    return _index([FEB_2023, MAR_2021, APR_2023, PROGRAMME])
+
+
+@pytest.fixture(scope="module")
+def meetings(store):
+    return build_meetings(store.all_chunks())
+
+
+def ask(meetings, question: str, filters: Filters | None = None, language: str = "nl") -> Answer | None:
+    return answer_from_structure(question, language, meetings, filters or scope_from_question(question) or None)
+
+
+def bullets(answer: Answer) -> list[str]:
+    """The answer's statements without their markers: '- Roland Boom (Huizen, Onderwijs) [1]' -> 'Roland ...'."""
+    return [re.sub(r"^- | \[\d+\]$", "", line) for line in answer.text.splitlines() if line.startswith("- ")]
+
+
+def blocks(answer: Answer) -> dict[str, list[str]]:
+    """Place line -> the statements under it."""
+    found: dict[str, list[str]] = {}
+    for block in answer.text.split("\n\n")[1:]:
+        place, *lines = block.splitlines()
+        found[place] = [re.sub(r"^- | \[\d+\]$", "", line) for line in lines]
+    return found
+
+
+# --- unit: MemoryStore + hash embedder -----------------------------------------------------
+
+pytestmark = pytest.mark.unit
+
+
+def test_one_record_per_document_newest_first(meetings) -> None:
+    assert [(r.source, r.date, r.is_meeting) for r in meetings] == [
+        (APR_2023.name, dt.date(2023, 4, 13), True),
+        (FEB_2023.name, dt.date(2023, 2, 23), True),
+        (MAR_2021.name, dt.date(2021, 3, 18), True),
+        (PROGRAMME.name, None, False),
+    ]
+    feb = meetings[1]
+    assert feb.header.outline is feb.outline and feb.header.start == min(c.start for c in feb.chunks)
+    assert sum(c.outline is not None for c in feb.chunks) == 1  # stored once, on the first chunk
+    assert feb.outline.kenmerk == "23.0001000" and len(feb.outline.present) == 11
+    assert [a.title for a in feb.outline.agenda][:3] == [
+        "Agenda en mededelingen", "Resumé van 15 december 2022", "Terugkoppeling uit de bestuurlijke overleggen"]
+
+
+def test_absent_in_february_2023_is_the_header_list_cited_to_its_line(meetings) -> None:
+    answer = ask(meetings, "Wie waren afwezig bij het overleg van februari 2023?")
+    assert answer.answered and answer.language == "nl"
+    assert answer.text.splitlines()[0] == "Deze mensen staan als afwezig in de kop van het verslag:"
+    assert blocks(answer)["23 februari 2023 — Overleg portefeuillehouders sociaal domein:"] == [
+        "Roland Boom (Huizen, Onderwijs)"]
+    header, body = answer.citations
+    assert (header.source, header.agenda_item, header.quote) == (
+        FEB_2023.name, None, "Afwezig Roland Boom (Huizen, Onderwijs)")
+    # The body sentence that records two more absences is quoted where it stands.
+    assert (body.domain, body.agenda_item, body.quote) == (
+        "Werk en Participatie", "Agenda en mededelingen", "Joke Lanphen en Maarten Hoelscher zijn afwezig.")
+    assert "Omschrijving" not in answer.text and "Contactpersoon" not in answer.text  # not the header block
+    assert answer.hits[0].chunk.outline is not None  # the header ranks first
+
+
+def test_several_meetings_fit_and_none_is_named_answers_per_meeting_newest_first(meetings) -> None:
+    answer = ask(meetings, "Wie waren er afwezig?")
+    places = [p for p in blocks(answer) if not p.startswith("Verder")]
+    assert [p[:16] for p in places] == ["13 april 2023 — ", "23 februari 2023", "18 maart 2021 — "]
+    assert blocks(answer)[places[0]] == ["Flip de Groot (Laren)", "Bart Heller (Werk & Participatie)"]
+    # A year narrows to its meetings.
+    assert [p[:16] for p in blocks(ask(meetings, "Wie was afwezig in 2023?")) if not p.startswith("Verder")] == [
+        "13 april 2023 — ", "23 februari 2023"]
+
+
+def test_present_from_one_municipality(meetings) -> None:
+    answer = ask(meetings, "Wie waren er aanwezig uit Huizen bij het overleg van februari 2023?")
+    assert answer.text.startswith("Deze mensen uit Huizen staan als aanwezig")
+    assert bullets(answer) == ["Karin van Werven (Huizen, Gezondheid & Ondersteuning en Werk & Participatie)",
+                               "Fleur van der Kleij (Huizen, Jeugd)"]
+    assert answer.citations[0].quote.startswith("Aanwezig Joke Lanphen (Blaricum), Flip de Groot (Laren)")
+    # Nobody from Laren is absent: said so, and the whole list follows.
+    nobody = ask(meetings, "Wie waren afwezig uit Laren in februari 2023?")
+    assert "Uit Laren staat niemand op deze lijst; dit is de hele lijst:" in nobody.text
+    assert "Roland Boom (Huizen, Onderwijs)" in bullets(nobody)
+
+
+def test_an_empty_list_is_quoted_as_it_stands() -> None:
+    college = build_meetings(_index([FIXTURES / "besluitenlijst_college_2022-04-12.txt"]).all_chunks())
+    answer = ask(college, "Wie waren er afwezig?")
+    assert bullets(answer) == ["Afwezig: geen"] and answer.citations[0].quote == "Afwezig: geen"
+    assert bullets(ask(college, "Wie waren aanwezig?"))[0] == "burgemeester C. Larson (voorzitter)"
+
+
+def test_a_list_that_starts_broken_off_is_flagged(meetings) -> None:
+    answer = ask(meetings, "Wie waren aanwezig bij het overleg van 18 maart 2021?")
+    assert bullets(answer) == ["Rosalie van Rijn (Jeugd & Gezondheid en Ondersteuning & Participatie en Werk)",
+                               "Carin Ogier (Weesp, Werk en Inkomen)"]
+    assert "mogelijk onvolledig" in answer.text
+    assert "mogelijk onvolledig" not in ask(meetings, "Wie waren aanwezig in februari 2023?").text
+
+
+def test_contact_email_and_kenmerk_with_the_users_filters(meetings) -> None:
+    year_2021 = Filters(date_from=dt.date(2021, 1, 1), date_to=dt.date(2021, 12, 31))
+    contact = ask(meetings, "Wie is de contactpersoon?", year_2021)
+    assert bullets(contact) == ["Saloua Chaara"]
+    assert contact.citations[0].quote == "Contactpersoon Saloua Chaara"
+    email = ask(meetings, "Wat is het e-mailadres van de contactpersoon?", year_2021)
+    assert bullets(email) == ["Saloua Chaara: s.chaara@regiogv.nl"]
+    assert email.citations[0].quote == "Contactpersoon Saloua Chaara E-mail s.chaara@regiogv.nl"
+    kenmerk = ask(meetings, "Wat is het kenmerk van het resumé van 23 februari 2023?")
+    assert bullets(kenmerk) == ["23.0001000"] and kenmerk.citations[0].source == FEB_2023.name
+
+
+def test_agenda_items_in_order_each_cited_to_its_heading(meetings) -> None:
+    domain = Filters(date_from=dt.date(2021, 3, 1), date_to=dt.date(2021, 3, 31), domain="Werk en Inkomen")
+    answer = ask(meetings, "Welke agendapunten had het overleg?", domain)
+    assert bullets(answer) == ["Agenda, mededelingen, conformstukken", "Stand zaken WEB", "Stand zaken Tomingroep",
+                               "Rondvraag"]
+    assert [(c.domain, c.agenda_item) for c in answer.citations] == [("Werk en Inkomen", t) for t in bullets(answer)]
+    assert all(c.quote == c.agenda_item for c in answer.citations)
+    english = ask(meetings, "What was on the agenda of the meeting in February 2023?", language="en")
+    assert english.language == "en" and english.text.startswith("The agenda items")
+    assert len(bullets(english)) == 25 and bullets(english).count("Rondvraag") == 3
+
+
+def test_which_meetings_and_which_documents(meetings) -> None:
+    listed = ask(meetings, "Welke vergaderingen zijn er?")
+    assert bullets(listed) == [
+        "Overleg portefeuillehouders sociaal domein 13 april 2023",
+        "Overleg portefeuillehouders sociaal domein 23 februari 2023",
+        "Overleg portefeuillehouders sociaal domein 18 maart 2021",
+    ]
+    assert [c.quote for c in listed.citations] == bullets(listed)
+    documents = ask(meetings, "Welke documenten zijn geïndexeerd?")
+    assert bullets(documents)[-1] == "Programma Jeugd & Onderwijs 2022-2026"
+    assert {c.source for c in documents.citations} == {APR_2023.name, FEB_2023.name, MAR_2021.name, PROGRAMME.name}
+
+
+def test_a_named_person_per_meeting(meetings) -> None:
+    answer = ask(meetings, "Welke gemeente vertegenwoordigt Maarten Hoelscher?")
+    assert blocks(answer)["23 februari 2023 — Overleg portefeuillehouders sociaal domein:"] == [
+        "Aanwezig: Maarten Hoelscher (Wijdemeren)"]
+    assert blocks(answer)["18 maart 2021 — Overleg portefeuillehouders sociaal domein:"] == [
+        "Afwezig: Maarten Hoelscher (Huizen, Jeugd)"]
+    assert blocks(answer)["13 april 2023 — Overleg portefeuillehouders sociaal domein:"] == [
+        "Maarten Hoelscher staat niet in de lijst van aanwezigen of afwezigen."]
+    assert bullets(ask(meetings, "Was Roland Boom aanwezig in februari 2023?")) == [
+        "Afwezig: Roland Boom (Huizen, Onderwijs)"]
+
+
+def test_english_question_gets_english_framing_and_dutch_data(meetings) -> None:
+    answer = ask(meetings, "Who was absent from the meeting in March 2021?", language="en")
+    assert answer.language == "en"
+    assert answer.text.splitlines()[:3] == [
+        "These people are listed as absent in the header of the minutes:", "",
+        "18 March 2021 — Overleg portefeuillehouders sociaal domein:"]
+    assert bullets(answer) == ["Maarten Hoelscher (Huizen, Jeugd)"]
+
+
+@pytest.mark.parametrize("question", [
+    "Wat is besloten over verblijf?",
+    "Wie volgt Carin Ogier op en welke portefeuille heeft zij?",  # a second question retrieval must answer
+    "Wat stond er in het resumé over de agenda van de regio?",
+    "Is er voldoende capaciteit aanwezig bij de aanbieders?",  # 'aanwezig' without asking who
+    "Welke documenten moeten gemeenten aanleveren?",
+])
+def test_other_questions_are_left_to_retrieval(meetings, question: str) -> None:
+    assert ask(meetings, question) is None
+
+
+@pytest.mark.parametrize("question", [
+    "Wie waren afwezig bij het overleg van 12 januari 2022?",  # no such meeting: retrieval declines
+    "Wie is contactpersoon van het resumé van 15 december 2022?",
+])
+def test_a_time_without_a_meeting_is_left_to_retrieval(meetings, question: str) -> None:
+    assert ask(meetings, question) is None
+
+
+@pytest.mark.parametrize("question", [
+    "Wie waren afwezig bij het overleg van februari 2023?", "Wie waren aanwezig?", "Wie is contactpersoon?",
+    "Wat is het e-mailadres van de contactpersoon?", "Welke agendapunten waren er in maart 2021?",
+    "Welke vergaderingen zijn er?", "Welke documenten zijn geïndexeerd?", "Welke gemeente vertegenwoordigt Hoelscher?",
+])
+def test_every_statement_is_supported_by_a_quote_from_its_document(meetings, question: str) -> None:
+    answer = ask(meetings, question)
+    supported, total = faithfulness_counts(answer)
+    assert total and supported == total
+    texts = {p.name: " ".join(read_document(p).text.split()) for p in (FEB_2023, MAR_2021, APR_2023, PROGRAMME)}
+    for citation in answer.citations:
+        for line in re.split(r"(?<=\S) (?=(?:Aanwezig|Afwezig|Contactpersoon|E-mail) )", citation.quote):
+            assert line in texts[citation.source], line
+
+
+def test_documents_indexed_without_outline_are_left_to_retrieval(store) -> None:
+    stale = build_meetings([dataclasses.replace(c, outline=None) for c in store.all_chunks()])
+    assert ask(stale, "Wie waren afwezig bij het overleg van februari 2023?") is None
+    assert ask(stale, "Wie is contactpersoon?") is None
+    assert len(bullets(ask(stale, "Welke documenten zijn geïndexeerd?"))) == 4  # still listed, by title
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("Wie waren afwezig bij het overleg van februari 2023?", "absent"),
+    ("Who attended the meeting?", "present"),
+    ("Wie is contactpersoon van het overleg van 18 maart 2021?", "contact"),
+    ("Who is the contact person for the February 2023 meeting?", "contact"),
+    ("Wat is haar e-mailadres?", "email"),
+    ("Wat is het kenmerk van het resumé?", "kenmerk"),
+    ("Wat stond er op de agenda?", "agenda"),
+    ("Welke onderwerpen zijn besproken in het overleg van februari 2023?", "agenda"),
+    ("Welke vergaderingen zijn er?", "meetings"),
+    ("Which documents are indexed?", "documents"),
+    ("Welke onderwerpen zijn besproken over jeugdhulp?", None),
+    ("Het resumé van welke vergadering is vastgesteld?", None),
+    ("Welke mededelingen werden er gedaan?", None),
+])
+def test_question_kind(question: str, kind: str | None) -> None:
+    assert question_kind(question) == kind
+
+
+# --- integration: the shipped documents through load_assistant (Chroma on disk, hash embedder) ---
+
+
+@pytest.mark.integration
+def test_assistant_answers_the_absentees_of_23_february_2023_from_the_header(tmp_path: Path) -> None:
+    from regioassist.pipeline import ingest_into, load_assistant
+
+    settings = Settings().with_overrides(index_dir=tmp_path / "index")
+    assistant = load_assistant(settings, embedder=HashEmbedder())
+    header = re.search(r"^Afwezig (.+?)\s*$", FEB_2023.read_text(encoding="utf-8"), re.M).group(1)
+    expected = [" ".join(name.split()) for name in re.sub(r"\([^)]*\)", "", header).split(",")]
+
+    answer = assistant.ask("Wie waren afwezig bij het overleg van februari 2023?")
+    listed = answer.text.split("\n\n")[1].splitlines()
+    assert listed[0] == "23 februari 2023 — Overleg portefeuillehouders sociaal domein:"
+    names = [re.sub(r"^- | \(.*$", "", line) for line in listed[1:]]
+    assert names == expected == ["Roland Boom"]
+    for line in listed[1:]:
+        cited = answer.citations[int(re.search(r"\[(\d+)\]$", line).group(1)) - 1]
+        assert Path(cited.source).name == FEB_2023.name and cited.agenda_item is None
+        assert cited.quote == f"Afwezig {header}"
+    assert answer.understood is None
+
+    # A follow-up keeps its meeting and says how it was understood.
+    earlier = ["Wie is contactpersoon van het overleg van februari 2023?"]
+    email = assistant.ask("En wat is haar e-mailadres?", history=earlier)
+    assert "Marielle Stitzinger: m.stitzinger@regiogv.nl" in email.text and email.understood
+
+    # The records are built once, and again only after the index changed.
+    built = assistant.meetings()
+    assert assistant.meetings() is built
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(APR_2023, docs / APR_2023.name)
+    ingest_into(settings, [docs], embedder=HashEmbedder(), index=assistant.index)
+    assert assistant.meetings() is not built
+    listed = assistant.ask("Welke vergaderingen zijn er?").text
+    assert "Overleg portefeuillehouders sociaal domein 13 april 2023" in listed
