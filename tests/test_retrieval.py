@@ -1,6 +1,12 @@
+import datetime as dt
+
+import numpy as np
 import pytest
 
-from regioassist.retrieval import reciprocal_rank_fusion
+from regioassist.keyword import KeywordIndex
+from regioassist.models import Chunk, DocType
+from regioassist.retrieval import HybridRetriever, SectionTitles, reciprocal_rank_fusion
+from regioassist.store import Filters, MemoryStore
 
 pytestmark = pytest.mark.unit
 
@@ -22,3 +28,107 @@ def test_rrf_ties_keep_first_seen_order():
 
 def test_rrf_empty():
     assert reciprocal_rank_fusion([[], []]) == []
+
+
+# --- agenda items named in the question ---------------------------------------------------------
+
+DYSLEXIE = "Inkoop poortwachtersfunctie ernstige dyslexie"
+QUESTION = f"Wat is er gezegd over {DYSLEXIE}?"
+
+
+def test_titles_named_whole_after_folding_case_accents_and_punctuation():
+    titles = SectionTitles({"d1": DYSLEXIE, "d2": DYSLEXIE, "c": "Aanpak borging continuïteit dagbesteding"})
+    assert titles.named_in(QUESTION) == ["d1", "d2"]
+    assert titles.named_in("Wat is besloten over de AANPAK borging continuiteit dagbesteding!") == ["c"]
+    # every word of the title, in order, as whole words
+    assert titles.named_in("Wat is er gezegd over inkoop van ernstige dyslexie?") == []
+    assert titles.named_in("Inkoop poortwachtersfunctie ernstige dyslexieën") == []
+
+
+def test_short_or_generic_titles_name_nothing():
+    # one content word under 12 letters ("Proces", "Hoe nu verder?": hoe/nu are stop words) is too vague;
+    # one long word ("Arbeidsmarktkrapte", 18 letters) or two content words name an item
+    titles = SectionTitles({"p": "Proces", "h": "Hoe nu verder?", "a": "Arbeidsmarktkrapte", "e": "Evaluatie inkoop"})
+    assert titles.named_in("Hoe nu verder met het proces?") == []
+    assert titles.named_in("Wat staat er over arbeidsmarktkrapte?") == ["a"]
+    assert titles.named_in("Wat kwam er uit de evaluatie inkoop?") == ["e"]
+
+
+def test_only_the_longest_named_title_counts_and_filters_apply():
+    titles = SectionTitles({"short": "Evaluatie inkoop", "long": "Evaluatie inkoop sociaal domein", "x": None})
+    assert titles.named_in("Hoe loopt de evaluatie inkoop sociaal domein?") == ["long"]
+    assert titles.named_in("Hoe loopt de evaluatie inkoop?") == ["short"]
+    assert titles.named_in("Hoe loopt de evaluatie inkoop sociaal domein?", allowed={"short"}) == []
+
+
+class QueryVector:
+    """Embeds every query as one fixed vector; passage vectors are given to the store directly."""
+
+    dim = 2
+
+    def __init__(self, vector):
+        self.vector = np.asarray(vector, dtype=np.float32)
+
+    def embed(self, texts, *, kind):
+        return np.stack([self.vector for _ in texts])
+
+
+def chunk(cid, source, section, text, date=dt.date(2023, 2, 23)):
+    context = f"Resumé\n{section}"
+    return Chunk(id=cid, source=source, doc_hash=source, title="Resumé", doc_type=DocType.RESUME,
+                 text=text, context=context, date=date, section=section, section_kind="agenda_item")
+
+
+def dyslexia_retriever():
+    """The named item against a passage of another document that resembles the question more.
+
+    dense: the query vector (1, 0) has cosine 1.0 with the decoy, 0.6 with the item, 0.0 with the rest;
+    BM25: the decoy repeats "inkoop", "ernstige dyslexie" and "gezegd", the item names them once.
+    """
+    item = chunk("item", "000.txt", DYSLEXIE, "De structurele kosten stijgen met € 30.000 per jaar.")
+    decoy = chunk(
+        "decoy", "002.txt", "Leesproblemen",
+        "Er is gezegd dat de inkoop bij ernstige dyslexie en de inkoop van hulp bij ernstige dyslexie "
+        "in de regio gezegd en besproken is.", date=dt.date(2022, 1, 1),
+    )
+    other = chunk("other", "000.txt", "Rondvraag", "Geen vragen.")
+    store = MemoryStore()
+    store.upsert("000.txt", [item, other], np.array([[0.6, 0.8], [0.0, 1.0]], dtype=np.float32))
+    store.upsert("002.txt", [decoy], np.array([[1.0, 0.0]], dtype=np.float32))
+    chunks = store.all_chunks()
+    keyword = KeywordIndex.build([c.id for c in chunks], [c.indexed_text for c in chunks])
+    return HybridRetriever(store, keyword, QueryVector([1.0, 0.0]))
+
+
+def test_named_agenda_item_ranks_above_a_similar_passage():
+    retriever = dyslexia_retriever()
+    # Without the title in the question the decoy leads both rankings:
+    # decoy = 1/61 + 1/61 = 0.0328, item = 1/62 + 1/62 = 0.0323.
+    plain = retriever.retrieve("Wat is er gezegd over inkoop bij ernstige dyslexie?", top_k=3)
+    assert [h.chunk.id for h in plain][:2] == ["decoy", "item"]
+    # Naming the item adds a third ranking with the item first:
+    # item = 1/62 + 1/62 + 1/61 = 0.0486 > decoy = 0.0328.
+    named = retriever.retrieve(QUESTION, top_k=3)
+    assert [h.chunk.id for h in named][:2] == ["item", "decoy"]
+    assert named[0].score == pytest.approx(2 / 62 + 1 / 61)
+
+
+def test_named_item_outside_the_filters_is_not_boosted():
+    retriever = dyslexia_retriever()
+    hits = retriever.retrieve(QUESTION, top_k=3, filters=Filters(date_to=dt.date(2022, 12, 31)))
+    assert [h.chunk.id for h in hits] == ["decoy"]
+
+
+def test_titles_follow_a_rebuilt_keyword_index():
+    # The chat swaps in a new keyword index after an upload; the titles are read again then.
+    store = MemoryStore()
+    first = chunk("a", "000.txt", "Rondvraag", "Geen vragen.")
+    store.upsert("000.txt", [first], np.array([[0.0, 1.0]], dtype=np.float32))
+    current = {"index": KeywordIndex.build(["a"], [first.indexed_text])}
+    retriever = HybridRetriever(store, lambda: current["index"], QueryVector([1.0, 0.0]))
+    assert retriever.section_titles(retriever.keyword).named_in(QUESTION) == []
+
+    item = chunk("item", "001.txt", DYSLEXIE, "De kosten stijgen.")
+    store.upsert("001.txt", [item], np.array([[0.6, 0.8]], dtype=np.float32))
+    current["index"] = KeywordIndex.build(["a", "item"], [first.indexed_text, item.indexed_text])
+    assert [h.chunk.id for h in retriever.retrieve(QUESTION, top_k=1)] == ["item"]

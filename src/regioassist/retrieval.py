@@ -1,13 +1,21 @@
-"""Hybrid retrieval: dense (Chroma) and keyword (BM25) rankings fused by RRF.
+"""Hybrid retrieval: dense (Chroma), keyword (BM25) and title rankings fused by RRF.
+
+The third ranking holds the chunks of every agenda item or section whose title
+the question names word for word ("Wat is er gezegd over Inkoop
+poortwachtersfunctie ernstige dyslexie?"), so the item a user names outranks a
+passage that only resembles the question.
 
 >>> reciprocal_rank_fusion([["a", "b"], ["b", "c"]], k=60)[0][0]
 'b'
+>>> titles = SectionTitles({"c1": "Jeugdhulp met verblijf", "c2": "Rondvraag"})
+>>> titles.named_in("Wat is besloten over jeugdhulp met verblijf?")
+['c1']
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Callable, Sequence, Union
+from typing import Callable, Iterable, Mapping, Sequence, Union
 
 import numpy as np
 
@@ -15,6 +23,7 @@ from regioassist.embedding import Embedder
 from regioassist.keyword import KeywordIndex
 from regioassist.models import Hit
 from regioassist.store import Filters, VectorStore
+from regioassist.textutil import STOPWORDS, fold, words
 
 # A keyword index, or a function returning the current one: the chat server's index
 # swaps in a new KeywordIndex after every upload or removal, and a retriever built
@@ -35,8 +44,60 @@ def reciprocal_rank_fusion(rankings: Sequence[Sequence[str]], k: int = 60) -> li
     return sorted(scores.items(), key=lambda kv: (-kv[1], first_seen[kv[0]]))
 
 
+# A title names one item when it has two content words ("Evaluatie inkoop") or one
+# long word ("Arbeidsmarktkrapte", 18 letters); "Proces" or "Hoe nu verder?" do not.
+MIN_TITLE_WORDS = 2
+MIN_TITLE_WORD_CHARS = 12
+
+
+def title_words(text: str) -> tuple[str, ...]:
+    """Folded words: 'Voortgang WEB (Wet Educatie…)' -> ('voortgang', 'web', 'wet', 'educatie')."""
+    return tuple(words(fold(text)))
+
+
+def _names_an_item(title: tuple[str, ...]) -> bool:
+    content = [w for w in title if w not in STOPWORDS and (len(w) >= 3 or w.isdigit())]
+    return len(content) >= MIN_TITLE_WORDS or any(len(w) >= MIN_TITLE_WORD_CHARS for w in content)
+
+
+def _contains(words_: tuple[str, ...], part: tuple[str, ...]) -> bool:
+    """Whole-word containment: ('over', 'inkoop', 'x') contains ('inkoop', 'x'), not ('inkoo',)."""
+    n = len(part)
+    return any(words_[i : i + n] == part for i in range(len(words_) - n + 1))
+
+
+class SectionTitles:
+    """Chunk ids by the title of their agenda item or section, to find the titles a question names."""
+
+    def __init__(self, sections: Mapping[str, str | None]) -> None:
+        self._ids: dict[tuple[str, ...], list[str]] = defaultdict(list)
+        for cid, section in sections.items():
+            title = title_words(section or "")
+            if title and _names_an_item(title):
+                self._ids[title].append(cid)
+
+    @classmethod
+    def from_store(cls, store: VectorStore) -> "SectionTitles":
+        return cls({chunk.id: chunk.section for chunk in store.all_chunks()})
+
+    def named_in(self, question: str, allowed: Iterable[str] | None = None) -> list[str]:
+        """Ids of the chunks whose title stands whole in ``question``, in index order.
+
+        A title inside a longer named title does not count on its own: a question naming
+        "Evaluatie inkoop sociaal domein" does not also name "Evaluatie inkoop".
+        """
+        asked = title_words(question)
+        named = [t for t in self._ids if _contains(asked, t)]
+        longest = [t for t in named if not any(o != t and _contains(o, t) for o in named)]
+        ids = [cid for t in longest for cid in self._ids[t]]
+        if allowed is not None:
+            allowed = set(allowed)
+            ids = [cid for cid in ids if cid in allowed]
+        return ids
+
+
 class HybridRetriever:
-    """Dense + keyword retrieval with filters on date, domain and document type.
+    """Dense + keyword (+ named title) retrieval with filters on date, domain and document type.
 
     >>> # retriever = HybridRetriever(store, keyword_index, embedder)
     >>> # live = HybridRetriever(index.store, lambda: index.keyword, embedder)  # follows rebuilds
@@ -56,11 +117,22 @@ class HybridRetriever:
         self.embedder = embedder
         self.candidates = candidates
         self.rrf_k = rrf_k
+        # The section titles of the chunks, read from the store once per keyword index:
+        # every change to the store is followed by a new keyword index (LocalIndex.rebuild_keyword).
+        self._titles: tuple[KeywordIndex, SectionTitles] | None = None
 
     @property
     def keyword(self) -> KeywordIndex:
         """The keyword index to search now (looked up again for every query)."""
         return self._keyword if isinstance(self._keyword, KeywordIndex) else self._keyword()
+
+    def section_titles(self, keyword: KeywordIndex) -> SectionTitles:
+        """The titles of the stored chunks, read again only after ``keyword`` was replaced."""
+        cached = self._titles
+        if cached is None or cached[0] is not keyword:
+            cached = (keyword, SectionTitles.from_store(self.store))
+            self._titles = cached
+        return cached[1]
 
     def retrieve(self, query: str, top_k: int = 5, filters: Filters | None = None) -> list[Hit]:
         query_vector = self.embedder.embed([query], kind="query")[0]
@@ -72,10 +144,17 @@ class HybridRetriever:
         if filters:
             # BM25 is filtered through the same store so both rankings obey one rule.
             allowed = self.store.ids_matching(filters)
-        keyword = self.keyword.search(query, self.candidates, allowed)
+        keyword_index = self.keyword
+        keyword = keyword_index.search(query, self.candidates, allowed)
         keyword_scores = dict(keyword)
 
-        fused = reciprocal_rank_fusion([list(dense_scores), [cid for cid, _ in keyword]], k=self.rrf_k)
+        rankings = [list(dense_scores), [cid for cid, _ in keyword]]
+        named = self.section_titles(keyword_index).named_in(query, allowed)
+        if named:
+            # The named item's chunks in the order the other two rankings agree on.
+            order = {cid: i for i, (cid, _) in enumerate(reciprocal_rank_fusion(rankings, k=self.rrf_k))}
+            rankings.append(sorted(named, key=lambda cid: order.get(cid, len(order))))
+        fused = reciprocal_rank_fusion(rankings, k=self.rrf_k)
         top = [cid for cid, _ in fused[:top_k]]
         missing = [cid for cid in top if cid not in chunks]
         if missing:
