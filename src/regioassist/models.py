@@ -285,6 +285,12 @@ class Answer:
     hits: tuple[Hit, ...] = field(default=(), compare=False, repr=False)
     # The question as answered when a follow-up was rewritten to stand alone; None when as typed.
     understood: str | None = None
+    # How the question's time phrase was read, said to the user: "'vorig jaar' gelezen als 2022
+    # (het nieuwste document is van 23 februari 2023)". None when the question names no time.
+    time_note: str | None = None
+    # How sure the answerer is that its quotes answer the question, 0..1; answers below the
+    # calibrated ``min_confidence`` are declined. 0 for a decline, 1 for answers from structure.
+    confidence: float = 1.0
 
     def to_json(self) -> dict:
         """The stable ``--json`` shape read by the evaluation team's tools."""
@@ -293,6 +299,8 @@ class Answer:
             "language": self.language,
             "answered": self.answered,
             "answer": self.text,
+            "time_note": self.time_note,
+            "confidence": round(self.confidence, 4),
             "citations": [
                 {
                     "n": c.n,
