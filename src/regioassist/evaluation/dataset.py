@@ -4,8 +4,9 @@ The set is a JSONL file (``eval/questions.jsonl``, documented in
 ``eval/README.md``); the team adds questions by hand, so every problem is
 reported as one line naming the file, the line and what is wrong.
 
->>> item = EvalItem(id="x", category="fact", question="Wie?", language="nl", answerable=True,
-...                 facts=[["Marielle Stitzinger"]], citations=[{"source": "000.txt", "section": None}])
+>>> item = EvalItem(id="fact-contact", category="fact", question="Wie?", language="nl", answerable=True,
+...                 answer_type="person", facts=[["Marielle Stitzinger"]],
+...                 citations=[{"source": "000.txt", "section": None}])
 >>> item.gold[0].source
 '000.txt'
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,10 +25,26 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from regioassist.evaluation.metrics import Ref, fact_present, normalise_section
 
+Category = Literal[
+    "decision", "fact", "cross_document", "scoped", "follow_up", "unanswerable", "english", "paraphrase",
+    "structure", "time", "table",
+]
+# What kind of fact an answerable question asks for (eval/README.md).
+AnswerType = Literal["amount", "date", "person", "number", "list", "yes_no", "decision", "text"]
+
+# Every id starts with its category's prefix.
+ID_PREFIX = {
+    "decision": "dec-", "fact": "fact-", "cross_document": "cross-", "scoped": "scoped-", "follow_up": "fu-",
+    "unanswerable": "un-", "english": "en-", "paraphrase": "para-", "structure": "str-", "time": "time-",
+    "table": "tab-",
+}
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
 # The least number of questions per category for the set to mean something.
 MINIMUM_PER_CATEGORY = {
     "decision": 15, "fact": 20, "cross_document": 8, "scoped": 8,
-    "follow_up": 8, "unanswerable": 12, "english": 6, "paraphrase": 10,
+    "follow_up": 8, "unanswerable": 25, "english": 6, "paraphrase": 10,
+    "structure": 8, "time": 6, "table": 3,
 }
 
 
@@ -50,12 +68,11 @@ class EvalItem(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(min_length=1)
-    category: Literal[
-        "decision", "fact", "cross_document", "scoped", "follow_up", "unanswerable", "english", "paraphrase"
-    ]
+    category: Category
     question: str = Field(min_length=1)
     language: Literal["nl", "en"]
     answerable: bool
+    answer_type: AnswerType | None = None  # required for answerable items outside review drafts
     facts: list[list[str]] = Field(default_factory=list)
     citations: list[GoldCitation] = Field(default_factory=list)
     filters: EvalFilters | None = None
@@ -71,6 +88,15 @@ class EvalItem(BaseModel):
             raise ValueError("an answerable question needs at least one gold citation")
         if not self.answerable and (self.citations or self.facts):
             raise ValueError("an unanswerable question has no facts and no citations")
+        if not self.answerable and self.answer_type is not None:
+            raise ValueError("an unanswerable question has no 'answer_type'")
+        prefix = ID_PREFIX[self.category]
+        if not self.id.startswith(prefix) or not _SLUG.fullmatch(self.id):
+            raise ValueError(f"a {self.category} id is a lowercase slug starting with {prefix!r}")
+        if self.category == "cross_document" and len({Path(c.source).name for c in self.citations}) < 2:
+            raise ValueError("a cross_document question cites at least two documents")
+        if self.category == "time" and not (self.notes or "").strip():
+            raise ValueError("a time question needs 'notes' saying what its time phrase resolves to")
         if (self.category == "follow_up") != bool(self.conversation):
             raise ValueError("'conversation' is required for follow_up questions and only there")
         if (self.category == "scoped") != (self.filters is not None):
@@ -134,11 +160,16 @@ def validate_against_corpus(items: list[EvalItem], corpus: dict[str, CorpusDocum
     """Check the set against the documents, and its size per category; all problems at once.
 
     Every gold citation names a known document and one of its agenda items or
-    sections; every fact (one of its alternatives) stands in a cited document.
-    A file of drafts only (every item ``review``) is not the set, so its size is not checked.
+    sections; every fact (one of its alternatives) stands in a cited document;
+    every answerable item that is not a ``review`` draft has an ``answer_type``
+    (drafts leave it to the reviewer). A file of drafts only (every item
+    ``review``) is not the set, so its size is not checked.
     """
     problems = []
     for item in items:
+        # checked here, not in EvalItem, so a stripped draft still gets the whole report
+        if item.answerable and item.answer_type is None and not item.review:
+            problems.append(f"{path}: {item.id}: an answerable question needs an 'answer_type'")
         cited = []
         for citation in item.citations:
             name = Path(citation.source).name
