@@ -265,6 +265,11 @@ def test_001_decisions(seeds: dict[str, ParsedDocument]) -> None:
     # "het afgesproken aantal woningen" and "tot het beleidsplan is vastgesteld" are no decisions.
     inhoud = " ".join(d.text for d in _section(doc, "Inhoud beleidsplan").decisions)
     assert "afgesproken aantal" not in inhoud and "niet te willen wachten" not in inhoud
+    # "... met voorstellen te komen over" breaks off: the lettered list a) to d) completes it.
+    [komen_over] = [d for d in _section(doc, "Inhoud beleidsplan").decisions if d.text.startswith("Afgesproken is om")]
+    assert komen_over.text.endswith("c) de definitie van kleinschaligheid en d) de uitwerking van de monitor.")
+    # The remarks after "geven de volgende aandachtspunten aan:" keep their own agreement.
+    assert _section(doc, "Stand zaken WEB").decisions[1].text.startswith("Afgesproken is dat hier vanaf het einde")
     # "Dit jaar zal het Uitvoeringsplan Jeugd worden vastgesteld": a plan, not a decision.
     assert _section(doc, "Betrekken Raden Uitvoeringsplan Jeugd").decisions == ()
 
@@ -505,6 +510,11 @@ def test_canonical_domain(heading: str, canonical: str) -> None:
      ("Het college besluit niet in te stemmen met het voorstel.", DecisionStatus.AFGEWEZEN),
      ("Voorgesteld wordt om de afspraken te verlengen.", None),
      ("Vorig jaar hebben colleges afgesproken om te onderzoeken.", None),
+     ("Vorig jaar is afgesproken om het vervoer gezamenlijk in te kopen.", None),
+     ("In maart 2024 is besloten de pilot te verlengen.", None),
+     ("Zoals afgesproken levert de regio de cijfers.", None),
+     ("Besluiten:", DecisionStatus.VASTGESTELD),
+     ("Besluit: het overleg stemt in met de aanbesteding.", DecisionStatus.INGESTEMD),
      ("Het afgesproken aantal woningen is niet gehaald.", None),
      ("Dit jaar zal het plan worden vastgesteld door de raden.", None)],
 )

@@ -3,8 +3,10 @@
 Part of the structure stage (``structure.parse_document`` calls
 ``find_decisions`` for every agenda item of a resumé or besluitenlijst). A
 decision is one sentence, found by offsets so it can be cited; when it ends in
-a colon and a numbered list follows ("Afgesproken is: 1. ... 3. ..."), the list
-is part of it.
+a colon, or breaks off mid-sentence, and a list follows ("Afgesproken is: 1. ...
+3. ...", "Besluiten:" with a./b. or bullets, "... komen over a) ... d) ..."),
+the whole list is part of it. A table row is a unit of its own, never part of
+a sentence around it.
 
 >>> text = ("Voorstel 1. Opdracht geven. Het PFHO stelt voorstel 1 en 2 vast. "
 ...         "Voor voorstel 3 is t.a.v. de kosten € 30.000,- nodig.")
@@ -34,15 +36,25 @@ _NO_END = re.compile(
     r"|(?:^|\s)\d{1,3}\.)[\"'’”)]*$",
     re.IGNORECASE,
 )
-# A numbered list item at the start of a line: "1. ", "2) ", "a. ".
+# A list item at the start of a line: "1. ", "2) ", "a. "; and a bullet: "- ", "• ".
 _NUMBERED_ITEM = re.compile(r"^\s*\(?(?:\d{1,2}|[a-z])[.)]\s")
+_BULLET_ITEM = re.compile(r"^\s*[-–•*▪·]\s")
+# A bare label that only announces a list: "Besluit:", "Besluiten:", "Afgesproken is:".
+_LABEL = re.compile(r"^\S+(?:\s+\S+){0,2}\s*:$")
+# A table row: cells separated by " | " (Word tables as read) or by a wide gap (PDF columns).
+_TABLE_ROW = re.compile(r"\S\s\|\s\S|\S[ \t]{3,}\S")
 # Sentences that report an earlier meeting, not this one: "Vorig jaar hebben colleges
 # afgesproken", "In het laatste portefeuillehoudersoverleg is afgesproken".
+# Also a date or month in the past tense: "In maart is afgesproken", "Op 14 maart 2024 is besloten",
+# "Zoals afgesproken ...".
+_MONTH = r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)"
 _EARLIER = re.compile(
     r"^(?:vorig\w*\s+(?:jaar|week|maand|keer)|in het (?:laatste|vorige|eerdere)\b|"
-    r"in het \w*overleg van\b|in eerdere\b|\d+\s+overleggen geleden|eerder\b)",
+    r"in het \w*overleg van\b|in eerdere\b|\d+\s+overleggen geleden|eerder\b|zoals\b|"
+    rf"(?:in|op)\s+(?:\d{{1,2}}\s+)?(?:{_MONTH}|\d{{4}})\b(?:\s+\d{{4}})?\s+(?:is|zijn|werd|werden|hebben|heeft)\b)",
     re.IGNORECASE,
 )
+_DECISION_LABEL = re.compile(r"^besluit(?:en)?\s*:\s*", re.IGNORECASE)
 _SUBJECT = r"(?:college|bestuur|raad|overleg|pfho|portefeuillehouders?|wethouders?|leden|ab|db)"
 _AUXILIARY = r"(?:wordt|worden|is|zijn|werd|heeft|hebben)"
 
@@ -69,7 +81,7 @@ _STATUS_RULES: tuple[tuple[DecisionStatus, re.Pattern[str]], ...] = tuple(
         (DecisionStatus.VASTGESTELD,
          rf"^{_words(6)}{_AUXILIARY}\s+{_words(4)}(?:vastgesteld|goedgekeurd)\b"
          r"|\bstel(?:t|len)\b(?:\s+\S+){0,8}?\s+vast\b"
-         rf"|\b{_SUBJECT}\s+(?:besluit|besluiten)\b|^besluit\s*:|\b(?:wordt|is)\s+besloten\b"),
+         rf"|\b{_SUBJECT}\s+(?:besluit|besluiten)\b|^besluit(?:en)?\s*:|\b(?:wordt|is)\s+besloten\b"),
         (DecisionStatus.INGESTEMD,
          r"\bakkoord\b|\bingestemd\b|\bstem(?:t|men)\b(?:\s+\S+){0,4}?\s+(?:mee\s+)?in\b"),
         (DecisionStatus.KENNISGENOMEN,
@@ -86,10 +98,12 @@ def find_decisions(text: str, start: int, end: int) -> tuple[Decision, ...]:
         if s < covered:
             continue  # inside a list already taken by the decision before
         status = decision_status(_tidy(text[s:e]))
-        if status is None:
+        if status is None or _TABLE_ROW.search(text[s:e]):
             continue
-        if text[s:e].rstrip().endswith(":"):
-            e = _list_end(text, e, end)
+        if not text[s:e].rstrip().endswith((".", "!", "?")):
+            # "Besluiten:" or "... te komen over" and the list below; bullets only after a bare label,
+            # since "geven de volgende aandachtspunten aan:" heads remarks that hold decisions of their own.
+            e = _list_end(text, e, end, bullets=bool(_LABEL.match(_tidy(text[s:e]))))
         found.append(Decision(text=_tidy(text[s:e]), status=status, start=s, end=e))
         covered = e
     return tuple(found)
@@ -105,6 +119,10 @@ def decision_status(sentence: str) -> DecisionStatus | None:
     """
     if _EARLIER.match(sentence):
         return None
+    labelled = _DECISION_LABEL.match(sentence)
+    if labelled and sentence[labelled.end() :].strip():
+        # "Besluit: het overleg stemt in met ..." records what the rest of the line says.
+        return decision_status(sentence[labelled.end() :].strip()) or DecisionStatus.VASTGESTELD
     for status, pattern in _STATUS_RULES:
         if pattern.search(sentence):
             return status
@@ -118,6 +136,16 @@ def sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     >>> [t[s:e] for s, e in sentences(t, 0, len(t))]
     ['Het gaat om circa € 12.000 i.p.v. circa € 21.000.', 'Het overleg stemt in.', '1. De contracten.']
     """
+    at = start
+    for s, e in _line_spans(text, start, end):
+        if _TABLE_ROW.search(text[s:e]):
+            yield from _prose_sentences(text, at, s)
+            yield from _trimmed(text, s, e)  # a table row is one unit
+            at = e
+    yield from _prose_sentences(text, at, end)
+
+
+def _prose_sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     at = start
     for match in _BOUNDARY.finditer(text, start, end):
         if match.group("stop") and _NO_END.search(text[at : match.start()]):
@@ -133,7 +161,7 @@ def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         yield start + len(piece) - len(piece.lstrip()), end - (len(piece) - len(piece.rstrip()))
 
 
-def _list_end(text: str, at: int, end: int) -> int:
+def _list_end(text: str, at: int, end: int, bullets: bool = False) -> int:
     """Where the numbered list right after offset ``at`` ends (``at`` if there is none).
 
     The list goes on over item lines, blank lines and lines that continue an item
@@ -147,7 +175,7 @@ def _list_end(text: str, at: int, end: int) -> int:
         stripped = line.strip()
         if not stripped:
             continue
-        if _NUMBERED_ITEM.match(line):
+        if _NUMBERED_ITEM.match(line) or (bullets and _BULLET_ITEM.match(line)):
             seen_item = True
         elif not (seen_item and (stripped[0].islower() or open_item)):
             break

@@ -162,7 +162,7 @@ def _read_pdf(data: bytes, name: str) -> tuple[str, tuple[int, ...]]:
         raise _error(name, "PDF has no pages")
     if not any(page.strip() for page in pages):
         raise _error(name, "image-only PDF, no extractable text")
-    return _join_pages(pages)
+    return _join_pages(drop_running_lines(pages))
 
 
 def _page_text(page) -> str:
@@ -179,15 +179,70 @@ def _page_text(page) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
 
 
+# A line that is only a page number: "3", "- 3 -", "pagina 3", "Pagina 3 van 7", "blz. 3".
+_PAGE_NUMBER = re.compile(r"^(?:(?:pagina|page|blz\.?)\s*)?[-–]?\s*\d{1,4}\s*[-–]?(?:\s*(?:van|of|/)\s*\d{1,4})?$", re.I)
+_EDGE_LINES = 3  # a running header or footer sits in the first or last three text lines of a page
+# Words a sentence does not end on: a line ending in one runs on ("... in de" / "regio").
+_RUN_ON_WORDS = {"de", "het", "een", "en", "of", "van", "in", "op", "te", "met", "voor", "om", "aan", "bij", "door"}
+
+
+def drop_running_lines(pages: list[str]) -> list[str]:
+    """Remove page headers and footers: a line at the top or bottom of most pages, or a page number.
+
+    Lines are compared with digits ignored, so "pagina 2" and "pagina 3" are one footer.
+
+    >>> drop_running_lines(["Regio GV\\nEerste tekst.\\npagina 1", "Regio GV\\nTweede tekst.\\npagina 2"])
+    ['Eerste tekst.', 'Tweede tekst.']
+    """
+    split = [page.split("\n") for page in pages]
+    edges = [_edge_lines(lines) for lines in split]
+    counts: dict[str, int] = {}
+    for page_edges in edges:
+        for key in {_running_key(lines_text) for _, lines_text in page_edges}:
+            counts[key] = counts.get(key, 0) + 1
+    # On at least two pages and on half of them: 3 of 6 pages is a running line, 2 of 6 is not.
+    running = {key for key, n in counts.items() if n >= 2 and 2 * n >= len(pages)}
+    out = []
+    for lines, page_edges in zip(split, edges, strict=True):
+        drop = {i for i, text in page_edges if _running_key(text) in running or _PAGE_NUMBER.match(text)}
+        kept = [line for i, line in enumerate(lines) if i not in drop]
+        out.append(re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n"))
+    return out
+
+
+def _edge_lines(lines: list[str]) -> list[tuple[int, str]]:
+    """(index, text) of the first and last few text lines of a page."""
+    texts = [(i, " ".join(line.split())) for i, line in enumerate(lines) if line.strip()]
+    return texts[:_EDGE_LINES] + texts[_EDGE_LINES:][-_EDGE_LINES:]
+
+
+def _running_key(text: str) -> str:
+    return re.sub(r"\d+", "#", text.casefold())
+
+
 def _join_pages(pages: list[str]) -> tuple[str, tuple[int, ...]]:
-    """Join page texts with a blank line; ``starts[i]`` is where page i + 1 begins."""
-    starts, parts, offset = [], [], 0
+    """Join page texts; ``starts[i]`` is where page i + 1 begins.
+
+    Pages are joined with a blank line, unless a paragraph runs over the page
+    break: then a single line break, so the paragraph stays one.
+    """
+    starts, text = [], ""
     for page in pages:
         page = page.replace("\r\n", "\n").strip("\n")
-        starts.append(offset)
-        parts.append(page)
-        offset += len(page) + 2  # the "\n\n" joiner
-    return "\n\n".join(parts), tuple(starts)
+        if text:
+            text += "\n" if _runs_on(text, page) else "\n\n"
+        starts.append(len(text))
+        text += page
+    return text, tuple(starts)
+
+
+def _runs_on(before: str, after: str) -> bool:
+    """Does the paragraph at the end of ``before`` go on at the start of ``after``?"""
+    last = before.rsplit("\n", 1)[-1].strip()
+    first = after.lstrip()
+    if not last or not first or last[-1] in ".!?:;":
+        return False
+    return first[0].islower() or last[-1] in ",-–" or last.split()[-1].lower() in _RUN_ON_WORDS
 
 
 def _first_line(error: Exception) -> str:
@@ -214,13 +269,16 @@ def _read_docx(data: bytes, name: str) -> tuple[str, tuple[int, ...]]:
 def _docx_blocks(document) -> list[tuple[str, bool]]:
     """(text, page break before) for each paragraph and table, in document order.
 
-    A heading paragraph is a block like any other: it is its own line. A table
-    is one block, a line per row, cells separated by ' | '.
+    A paragraph in a Word heading style is written as a markdown heading
+    ("Heading 2" -> "## Wmo-vervoer"), so the structure finder trusts it. A
+    paragraph in a list style gets its marker ("- ", or "1. " counted on). A
+    table is one block, a line per row, cells separated by ' | '.
     """
     from docx.table import Table
 
     blocks: list[tuple[str, bool]] = []
     pending_break = False
+    numbered = 0  # items of the current numbered list so far
     for item in document.iter_inner_content():
         if isinstance(item, Table):
             rows = (" | ".join(_dedupe([" ".join(c.text.split()) for c in row.cells])) for row in item.rows)
@@ -228,10 +286,29 @@ def _docx_blocks(document) -> list[tuple[str, bool]]:
             pending_break = False
             continue
         breaks_before = _has(item, "./w:pPr/w:pageBreakBefore|.//w:lastRenderedPageBreak")
-        blocks.append((item.text.strip(), pending_break or breaks_before))
+        style = item.style.name if item.style is not None else ""
+        numbered = numbered + 1 if style.startswith("List Number") else 0
+        blocks.append((_marked(item.text.strip(), style, numbered), pending_break or breaks_before))
         # A hard page break inside a paragraph starts the page after it.
         pending_break = _has(item, './/w:br[@w:type="page"]')
     return blocks
+
+
+_HEADING_STYLE = re.compile(r"^Heading ([1-6])$")
+
+
+def _marked(text: str, style: str, number: int) -> str:
+    """``text`` with the mark its Word style stands for: '## ' for Heading 2, '- ' or '3. ' in a list."""
+    if not text:
+        return text
+    heading = _HEADING_STYLE.match(style)
+    if heading:
+        return "#" * int(heading[1]) + " " + " ".join(text.split())
+    if style.startswith("List Bullet"):
+        return "- " + text
+    if style.startswith("List Number"):
+        return f"{number}. {text}"
+    return text
 
 
 def _has(paragraph, query: str) -> bool:

@@ -45,11 +45,16 @@ _SECTION_WORDS = {
     "financiele consequenties", "communicatie", "vervolg", "vervolgstappen", "bijlage",
     "bijlagen", "conclusie", "conclusies", "achtergrond", "context", "risico's", "juridische aspecten",
 }
+# What follows the agenda rather than belonging to an item: "Actielijst", "Toezeggingen",
+# "Bijlage 2: Tarieven 2025". A section of its own, at the top level, never an agenda item.
+_APPENDIX = re.compile(r"^(?:bijlagen?\b.*|actielijst|actiepunten|lijst van (?:acties|toezeggingen)|toezeggingen(?:lijst)?)$")
 # "3. Pleegzorg", "4 Vaststellen besluitenlijst", "Agendapunt 5: Beschermd wonen".
 _NUMBERED = re.compile(r"^(?:Agendapunt\s+)?(?P<num>\d{1,2})(?:\s*[.):–-]\s*|\s+)(?P<title>\S.*)$", re.I)
 # List items: "- ...", "• ...", "o Het vinden", "1. De contracten", "a) ...", "Voorstel 1. ...".
 _LIST_ITEM = re.compile(r"^(?:[-–•*▪·o]\s|\(?\d{1,2}[.)]\s|\(?[a-z][.)]\s|(?:Voorstel|Besluit|Punt)\s+\d+[.:)])")
 _URL = re.compile(r"https?://|www\.\w", re.I)
+_MARKDOWN_MARK = re.compile(r"^#{1,6}\s+")
+_MARKDOWN_MARKS = re.compile(r"^[ \t]*#{1,6}[ \t]+", re.M)
 _MARKDOWN_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<title>.+?)\s*#*$")
 # A sentence end inside the line ("vergadering. Joke", "al? Planning"): a paragraph or table row.
 _INNER_SENTENCE_END = re.compile(r"[a-zà-ÿ]{2,}[.?!]\s+\S")
@@ -87,6 +92,7 @@ class _Heading:
     caps: bool
     strong: bool  # trusted without looking at what follows
     blank_after: bool
+    marked: bool = False  # marked as a heading by the file itself (markdown '#', a Word heading style)
 
 
 @dataclass(frozen=True)
@@ -105,14 +111,17 @@ def parse_document(raw: RawDocument) -> ParsedDocument:
     """Find type, title, date, meeting data, sections and decisions in ``raw``."""
     lines = _lines(raw)
     texts = [ln.text for ln in lines]
+    first = next((k for k, t in enumerate(texts) if t), 0)
+    texts[first] = _MARKDOWN_MARK.sub("", texts[first])  # "# RESUMÉ" (a Word heading) names the type too
     doc_type = meta.detect_doc_type(texts)
     minutes = doc_type in meta.MEETING_TYPES
     body_from = meta.header_end(texts) if minutes else 0
     header_lines = texts[:body_from] if minutes else texts[:_FIELD_SCAN_LINES]
     fields = meta.header_fields("\n".join(header_lines))
     meeting, meeting_date = meta.meeting_line(header_lines) if minutes else (None, None)
-    date = meeting_date or meta.document_date(raw.text, fields, texts)
-    title = meta.document_title(doc_type, raw.text, texts, meeting, date)
+    plain = _MARKDOWN_MARKS.sub("", raw.text)  # "# Behandeling" from a Word heading is the line "Behandeling"
+    date = meeting_date or meta.document_date(plain, fields, texts)
+    title = meta.document_title(doc_type, plain, texts, meeting, date)
     headings = _headings(lines, body_from, minutes, set(texts[:body_from]))
     sections = _sections(raw, lines, headings, minutes, title)
     present = meta.people(fields["aanwezig"]) if "aanwezig" in fields else meta.unlabelled_people(header_lines)
@@ -187,6 +196,8 @@ def _headings(lines: list[_Line], first: int, minutes: bool, running: set[str]) 
     Read bottom-up: whether a line is a heading depends on what follows it
     (prose or another heading; table cells and stray short lines are not).
     A header line repeated at the top of a page (``running``) is no heading.
+    Where the file marks its headings itself (markdown, Word heading styles),
+    an unmarked line is a heading only if its shape is strong (ALL CAPS, a domain).
     """
     accepted: dict[int, _Heading] = {}
     for i in reversed(range(first, len(lines))):
@@ -195,7 +206,10 @@ def _headings(lines: list[_Line], first: int, minutes: bool, running: set[str]) 
             continue
         if heading and _followed_well(lines, heading, accepted):
             accepted[i] = heading
-    return _drop_repeats(lines, [accepted[i] for i in sorted(accepted)], minutes)
+    found = [accepted[i] for i in sorted(accepted)]
+    if sum(h.marked for h in found) >= 2:
+        found = [h for h in found if h.marked or h.strong]
+    return _drop_repeats(lines, found, minutes)
 
 
 def _candidate(lines: list[_Line], i: int, first: int) -> _Heading | None:
@@ -206,7 +220,9 @@ def _candidate(lines: list[_Line], i: int, first: int) -> _Heading | None:
     blank_after = i + 1 < len(lines) and not lines[i + 1].text
     md = _MARKDOWN_HEADING.match(line.text)
     if md:
-        return _Heading(i, md["title"], None, len(md["hashes"]), False, True, blank_after)
+        numbered = _NUMBERED.match(md["title"])
+        number, title = (numbered["num"], numbered["title"]) if numbered else (None, md["title"])
+        return _Heading(i, title, number, len(md["hashes"]), _is_caps(title), True, blank_after, marked=True)
     number, title = None, line.text
     numbered = _NUMBERED.match(line.text)
     if numbered and _heading_shape(numbered["title"]):
@@ -219,6 +235,7 @@ def _candidate(lines: list[_Line], i: int, first: int) -> _Heading | None:
         return None
     caps = _is_caps(title)
     strong = caps or bool(_known_domain(title)) or _is_subdomain(title) or fold(title) in _SECTION_WORDS
+    strong = strong or bool(_APPENDIX.match(fold(title)))
     return _Heading(i, title, number, 1 if strong else 2, caps, strong, blank_after)
 
 
@@ -356,6 +373,10 @@ def _roles(lines: list[_Line], headings: list[_Heading], minutes: bool) -> list[
         return [_SECTION] * len(headings)
     at = {h.line for h in headings}
     numbered = sum(1 for h in headings if h.number) >= 2
+    # Headings the file marks itself: the shallowest level of the plain ones is the agenda item.
+    marked_levels = [h.level for h in headings if h.marked and not _known_domain(h.title)
+                     and not h.caps and not _is_subdomain(h.title)]
+    item_level = min(marked_levels) if marked_levels else None
     plain = [h for h in headings if not (h.caps or _is_subdomain(h.title))]
     blank_rule = any(h.blank_after for h in plain) and not all(h.blank_after for h in plain)
     roles: list[str] = []
@@ -365,6 +386,10 @@ def _roles(lines: list[_Line], headings: list[_Heading], minutes: bool) -> list[
             role = _DOMAIN
         elif _is_subdomain(h.title):
             role = _SUBDOMAIN
+        elif _APPENDIX.match(fold(h.title)):
+            role = _SECTION
+        elif h.marked and item_level is not None:
+            role = _ITEM if h.level <= item_level or not item_open else _SUB
         elif not item_open:
             role = _ITEM
         elif numbered:
@@ -392,6 +417,10 @@ def _specs(lines: list[_Line], headings: list[_Heading], roles: list[str], minut
             subdomain, item = (h.title if role == _SUBDOMAIN else None), None
             continue
         domain = (None if minutes else _known_domain(h.title)) or domain
+        if role == _SECTION and minutes:  # an appendix after the agenda: no domain, no parent
+            domain = subdomain = item = None
+            specs.append(_Spec(h.line, h.title, _SECTION, h.number, None, None))
+            continue
         if role == _SECTION:
             parent = next((chapters[lvl] for lvl in sorted(chapters, reverse=True) if lvl < h.level), None)
             chapters = {lvl: t for lvl, t in chapters.items() if lvl < h.level} | {h.level: h.title}
@@ -430,7 +459,7 @@ def _sections(raw: RawDocument, lines: list[_Line], headings: list[_Heading], mi
             title=spec.title, text=text[line.end : body_end].strip(), start=starts[k], end=starts[k + 1],
             kind=spec.kind, domain=spec.domain, number=spec.number, parent=spec.parent,
             page=raw.page_at(line.start),
-            decisions=find_decisions(text, line.end, body_end) if minutes else (),
+            decisions=find_decisions(text, line.end, body_end) if minutes and (spec.parent or spec.kind == _ITEM) else (),
         ))
     return tuple(sections)
 
