@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 
 from regioassist.assistant import scope_from_question, standalone_question, topic_of
+from regioassist.store import Filters
 
 pytestmark = pytest.mark.unit
 
@@ -42,3 +43,66 @@ def test_month_and_year_scope_any_question():
     assert (scope.date_from, scope.date_to) == (dt.date(2023, 2, 1), dt.date(2023, 2, 28))
     scope = scope_from_question("Who chaired the meeting of 18 December 2022?")
     assert (scope.date_from, scope.date_to) == (dt.date(2022, 12, 1), dt.date(2022, 12, 31))
+
+
+def test_relative_phrases_scope_against_the_given_anchors():
+    from regioassist.timephrases import Anchors
+
+    anchors = Anchors(newest_document=dt.date(2023, 2, 23), meetings=(dt.date(2023, 2, 23),))
+    scope = scope_from_question("Wat is er vorig jaar besloten over verblijf?", anchors)
+    assert (scope.date_from, scope.date_to) == (dt.date(2022, 1, 1), dt.date(2022, 12, 31))
+    scope = scope_from_question("Wie was afwezig bij de laatste vergadering?", anchors)
+    assert (scope.date_from, scope.date_to) == (dt.date(2023, 2, 23), dt.date(2023, 2, 23))
+    assert not scope_from_question("Wat is er vorig jaar besloten?")  # nothing to read it against
+
+
+MINUTES = """RESUMÉ
+
+Overleg portefeuillehouders sociaal domein {date}
+
+Aanwezig {present} (Huizen, Jeugd)
+Afwezig {absent} (Laren, Zorg)
+
+JEUGD EN ONDERWIJS
+
+Pleegzorg
+
+Het portefeuillehoudersoverleg stelt het voorstel over pleegzorg {year} vast.
+"""
+
+
+@pytest.mark.integration
+def test_ask_reads_time_phrases_against_the_newest_meeting(tmp_path, fake_embedder):
+    from regioassist.assistant import Assistant
+    from regioassist.config import Settings
+    from regioassist.index import LocalIndex
+    from regioassist.ingest import ingest_paths
+
+    paths = []
+    for name, date, present, absent in [("2021.txt", "18 maart 2021", "Anna Jansen", "Bert Smit"),
+                                        ("2022.txt", "15 december 2022", "Carla de Vries", "Dirk Bos")]:
+        path = tmp_path / "documents" / name
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(MINUTES.format(date=date, present=present, absent=absent, year=date[-4:]), encoding="utf-8")
+        paths.append(path)
+    settings = Settings(index_dir=tmp_path / "index")
+    index = LocalIndex.open(settings.index_dir, settings.collection)
+    ingest_paths(paths, index, fake_embedder)
+    assistant = Assistant(settings, index, fake_embedder)
+    assert assistant.anchors().newest_document == dt.date(2022, 12, 15)
+
+    answer = assistant.ask("Wie was afwezig bij de laatste vergadering?")
+    assert "Dirk Bos" in answer.text and "Bert Smit" not in answer.text
+    assert answer.time_note == (
+        "'de laatste vergadering' gelezen als de vergadering van 15 december 2022, de nieuwste in de index."
+    )
+    answer = assistant.ask("Wat is er vorig jaar besloten over pleegzorg?")
+    assert answer.time_note == "'vorig jaar' gelezen als 2021 (het nieuwste document in de index is van 15 december 2022)."
+    # Retrieval was scoped to 2021 (whether the fake embedder's passages convince the answerer is not the point).
+    assert answer.hits and all(h.chunk.date.year == 2021 for h in answer.hits)
+    # A follow-up keeps its conversation's time, and says how it was read.
+    follow_up = assistant.ask("En wat is er over afgesproken?", history=["Wat is er vorig jaar besloten over pleegzorg?"])
+    assert follow_up.understood and follow_up.time_note.startswith("'vorig jaar' gelezen als 2021")
+    # No time phrase, no note; filters set by the user win over the question's words.
+    assert assistant.ask("Wat is besloten over pleegzorg?").time_note is None
+    assert assistant.ask("Wat is er vorig jaar besloten over pleegzorg?", filters=Filters(domain="Jeugd")).time_note is None

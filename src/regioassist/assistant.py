@@ -14,9 +14,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from typing import Sequence
+from typing import Callable, Sequence
 
-from regioassist.answer import CUE_STEMS, DECISION_QUESTION, GENERIC_STEMS, ExtractiveAnswerer, topic_words
+from regioassist.answer import CUE_STEMS, GENERIC_STEMS, ExtractiveAnswerer, topic_words
 from regioassist.config import Settings
 from regioassist.embedding import CachedEmbedder, Embedder
 from regioassist.index import LocalIndex
@@ -27,22 +27,8 @@ from regioassist.prompts import load_phrases
 from regioassist.retrieval import HybridRetriever
 from regioassist.store import Filters
 from regioassist.textutil import content_words, stems
+from regioassist.timephrases import Anchors, TimeReading, read_time, time_texts
 
-MONTHS = {
-    name: i % 12 + 1
-    for i, name in enumerate(
-        "januari februari maart april mei juni juli augustus september oktober november december "
-        "january february march april may june july august september october november december".split()
-    )
-}
-# "het overleg van (23) februari 2023", "in maart 2021" -- not "het resumé van 15 december 2022",
-# which names an earlier meeting's minutes discussed in this one.
-MONTH_YEAR = re.compile(
-    r"\b(?:\w*(?:overleg|vergadering|bijeenkomst|meeting|pfho)\w*\s+(?:van|op|of|on|in)|in|during)\s+"
-    r"(?:\d{1,2}\s+)?(" + "|".join(MONTHS) + r")\s+((?:19|20)\d{2})\b",
-    re.IGNORECASE,
-)
-YEAR = re.compile(r"\b(?:in|van|uit|during|from|of)\s+((?:19|20)\d{2})\b", re.IGNORECASE)
 # Words that point back at an earlier turn: "die persoon", "daaruit", "haar e-mailadres".
 ANAPHORA = re.compile(
     r"\b(?:die|deze|daar\w+|hier(?:van|over|uit|mee|bij|voor)|erover|hij|zij|haar|hem|it|they|them|those|its)\b",
@@ -94,23 +80,19 @@ def _with_topic(question: str, topic: str) -> str:
     return f"{text.rstrip(' ?.!')} over {topic}?"
 
 
-def scope_from_question(question: str) -> Filters:
-    """Dates named in a question scope it to the meetings of that time.
+def scope_from_question(question: str, anchors: Anchors | Callable[[], Anchors] = Anchors()) -> Filters:
+    """The dates a question's time phrase scopes it to (``timephrases.read_time``); none when it names none.
 
     "het overleg van februari 2023" -> documents dated in February 2023 (any question);
     "wat is er in 2023 besloten" -> documents dated in 2023 (decision questions only:
-    a fact from 2021 may well be told in a programme dated 2022).
+    a fact from 2021 may well be told in a programme dated 2022). Relative phrases
+    ("vorig jaar") need ``anchors``; without them they scope nothing.
+
+    >>> scope_from_question("Wat is er vorig jaar besloten?", Anchors(newest_document=dt.date(2023, 2, 23))).date_from
+    datetime.date(2022, 1, 1)
     """
-    month_year = MONTH_YEAR.search(question)
-    if month_year:
-        month, year = MONTHS[month_year.group(1).lower()], int(month_year.group(2))
-        last_day = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
-        return Filters(date_from=dt.date(year, month, 1), date_to=dt.date(year, month, last_day))
-    year_match = YEAR.search(question)
-    if not year_match or not DECISION_QUESTION.search(question):
-        return Filters()
-    year = int(year_match.group(1))
-    return Filters(date_from=dt.date(year, 1, 1), date_to=dt.date(year, 12, 31))
+    reading = read_time(question, anchors)
+    return reading.filters if reading else Filters()
 
 
 class Assistant:
@@ -129,6 +111,8 @@ class Assistant:
         self.answerer = ExtractiveAnswerer(
             cached, min_dense_score=settings.min_dense_score, phrases=load_phrases(settings.phrases_file)
         )
+        for language in self.answerer.phrases:  # a broken time_* text fails here, not in an answer
+            time_texts(self.answerer.phrases, language)
         # (keyword index, meetings built while it was current): every write replaces the keyword
         # index, so a new identity means the stored outlines may have changed.
         self._meetings: tuple[object, tuple[MeetingRecord, ...]] | None = None
@@ -141,20 +125,41 @@ class Assistant:
             self._meetings = cached  # one assignment: a concurrent reader sees the old pair or the new
         return cached[1]
 
+    def anchors(self) -> Anchors:
+        """What relative time phrases are read against: the newest dated document, the meetings' dates.
+
+        Taken from :meth:`meetings` (newest first), so it is rebuilt only after the index changed.
+        """
+        records = self.meetings()
+        newest = max((r.date for r in records if r.date), default=None)
+        return Anchors(newest, tuple(r.date for r in records if r.is_meeting))
+
+    def time_of(self, query: str, history: Sequence[str], follow_up: bool) -> TimeReading | None:
+        """The time a question is about; a follow-up without its own keeps its conversation's."""
+        reading = read_time(query, self.anchors)  # anchors are looked up only for a relative phrase
+        if reading is None and follow_up:
+            reading = next(filter(None, (read_time(earlier, self.anchors) for earlier in reversed(history))), None)
+        return reading
+
     def ask(self, question: str, filters: Filters | None = None, history: Sequence[str] = ()) -> Answer:
         question = " ".join(question.split())
         if not question:
             raise ValueError("the question is empty")
         language = detect_language(question, self.settings.languages)
         query = standalone_question(question, history)
-        scope = filters or scope_from_question(query)
-        if not scope and query != question:
-            # A follow-up keeps the time its conversation was about ("... van februari 2023").
-            scope = next((s for s in map(scope_from_question, reversed(history)) if s), Filters())
+        # Filters set by the user win; otherwise the question's time phrase, or for a follow-up
+        # the time its conversation was about ("... van februari 2023").
+        reading = None if filters else self.time_of(query, history, follow_up=query != question)
+        scope = filters or (reading.filters if reading else Filters())
         answer = None
         if may_ask_about_meetings(query):  # a regex check: the records are built only when it passes
             answer = answer_from_structure(query, language, self.meetings(), scope or None, self.answerer.phrases)
         if answer is None:
             hits = self.retriever.retrieve(query, top_k=self.settings.top_k, filters=scope or None)
             answer = self.answerer.answer(query, language, hits)
-        return dataclasses.replace(answer, question=question, understood=query if query != question else None)
+        return dataclasses.replace(
+            answer,
+            question=question,
+            understood=query if query != question else None,
+            time_note=reading.note(language, self.answerer.phrases) if reading else None,
+        )

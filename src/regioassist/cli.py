@@ -107,6 +107,8 @@ def ask(
         if as_json or batch:
             typer.echo(json.dumps(answer.to_json(), ensure_ascii=False))
         else:
+            if answer.time_note:  # how "vorig jaar" / "de laatste vergadering" was read
+                typer.echo(answer.time_note + "\n")
             typer.echo(render(answer, assistant.answerer.phrases))
 
 

@@ -107,3 +107,13 @@ def test_filters_from_the_page():
 def test_english_answer_is_framed_in_english():
     answer = Answer("And in 2023?", "en", True, "Decisions [1]", understood="What was decided in 2023 about x?")
     assert answer_markdown(answer).startswith("*Understood as: What was decided in 2023 about x?*")
+
+
+def test_time_note_stands_above_the_answer_below_what_was_understood():
+    note = "'vorig jaar' gelezen als 2022 (het nieuwste document in de index is van 23 februari 2023)."
+    answer = Answer("Wat is er vorig jaar besloten?", "nl", True, "Besluiten [1]", time_note=note)
+    assert answer_markdown(answer) == f"*{note}*\n\nBesluiten **[1]**"
+    follow_up = Answer("En daarover?", "nl", True, "Besluiten [1]", understood="Wat is er vorig jaar besloten over x?",
+                       time_note=note)
+    assert answer_markdown(follow_up).split("\n\n") == [
+        "*Opgevat als: Wat is er vorig jaar besloten over x?*", f"*{note}*", "Besluiten **[1]**"]

@@ -108,8 +108,11 @@ class ChatSession:
 
 
 def answer_markdown(answer: Answer) -> str:
-    """The answer text as the chat shows it: 'Opgevat als' first when the question was rewritten."""
+    """The answer text as the chat shows it: 'Opgevat als' first when the question was rewritten,
+    then how its time phrase was read ("'vorig jaar' gelezen als 2022 ...")."""
     text = answer.text
+    if answer.time_note:
+        text = f"*{answer.time_note}*\n\n{text}"
     if answer.understood:
         label = "Understood as" if answer.language == "en" else "Opgevat als"
         text = f"*{label}: {answer.understood}*\n\n{text}"
