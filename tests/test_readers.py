@@ -210,3 +210,11 @@ def test_source_names_the_file_in_errors(tmp_path: Path) -> None:
     path.write_bytes(b"nonsense")
     with pytest.raises(ReadError, match=r"^documents/x\.pdf: not a valid PDF \("):
         read_document(path, source="documents/x.pdf")
+
+
+def test_pdf_running_lines_and_page_numbers_are_dropped(tmp_path: Path) -> None:
+    pages = [["Regio Gooi en Vechtstreek", "", "Eerste alinea loopt door over de", "", "Pagina 1 van 2"],
+             ["Regio Gooi en Vechtstreek", "", "pagina heen en eindigt hier.", "", "Pagina 2 van 2"]]
+    raw = read_document(write_pdf(tmp_path / "brief.pdf", pages))
+    assert raw.text == "Eerste alinea loopt door over de\npagina heen en eindigt hier."
+    assert raw.page_at(raw.text.index("pagina heen")) == 2

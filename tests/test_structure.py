@@ -528,3 +528,76 @@ def test_sentences_do_not_split_on_abbreviations_amounts_or_list_numbers() -> No
     [decision] = find_decisions(text, 0, len(text))
     assert decision.text == "Het PFHO stelt voorstel 1 vast."
     assert text[decision.start : decision.end] == decision.text
+
+
+# --- the second evaluation corpus: numbered items, Besluit(en): lists, tables, Word and PDF --------------
+
+CORPUS2 = Path(__file__).parent.parent / "eval" / "corpus2" / "documents"
+
+
+def test_numbered_items_with_besluit_lists_actions_and_toezeggingen() -> None:
+    doc = parse_document(read_document(CORPUS2 / "resume_pfho_2024-05-16.txt"))
+    _check_invariants(doc)
+    assert [(s.number, s.title, s.domain) for s in doc.agenda_items][2:7] == [
+        ("3", "Wmo-vervoer", "Gezondheid en Ondersteuning"),
+        ("4", "Beschermd wonen en maatschappelijke opvang", "Gezondheid en Ondersteuning"),
+        ("5", "Mantelzorg", "Gezondheid en Ondersteuning"),
+        ("6", "Wachttijden jeugdhulp", "Jeugd en Onderwijs"),  # a domain line right after a list
+        ("7", "Rondvraag", "Jeugd en Onderwijs"),
+    ]
+    [wmo] = _section(doc, "Wmo-vervoer").decisions  # "Vorig jaar is afgesproken ..." is a recap
+    assert wmo.text.startswith("Besluiten: 1. Het overleg stemt in")
+    assert wmo.text.endswith("3. De regio legt het bestek vóór 1 oktober 2024 voor aan het overleg.")
+    [opvang] = _section(doc, "Beschermd wonen en maatschappelijke opvang").decisions
+    assert opvang.status is DecisionStatus.AFGESPROKEN and opvang.text.endswith("najaar van 2024 geëvalueerd.")
+    [mantelzorg] = _section(doc, "Mantelzorg").decisions
+    assert "b. De uitvoering ligt bij" in mantelzorg.text and mantelzorg.text.endswith("in juni 2025.")
+    assert _decisions(_section(doc, "Wachttijden jeugdhulp"))[0][0] is DecisionStatus.DOORGESCHOVEN
+    # Action list and Toezeggingen: top-level sections of rows, not agenda items, no decisions.
+    for title in ("Actielijst", "Toezeggingen"):
+        table = _section(doc, title)
+        assert (table.kind, table.parent, table.domain, table.decisions) == ("section", None, None, ())
+    assert "Rondvraag" not in _section(doc, "Toezeggingen").text
+    rows = _section(doc, "Toezeggingen").text.split("\n")
+    assert rows[2] == "16 mei 2024 | Informatiebijeenkomst raden over Wmo-vervoer | Noor van Dijk | open"
+
+
+def test_table_rows_are_units_of_their_own() -> None:
+    from regioassist.decisions import sentences
+
+    text = "De regio levert de cijfers\nNr. | Actie | Wie\nA-1 | Cijfers leveren | Regio\nDaarna volgt een besluit."
+    assert [text[s:e] for s, e in sentences(text, 0, len(text))] == [
+        "De regio levert de cijfers", "Nr. | Actie | Wie", "A-1 | Cijfers leveren | Regio", "Daarna volgt een besluit."]
+
+
+def test_word_heading_styles_and_numbered_list_styles() -> None:
+    doc = parse_document(read_document(CORPUS2 / "besluitenlijst_stuurgroep_jeugd_2024-09-12.docx"))
+    _check_invariants(doc)
+    assert doc.doc_type is DocType.BESLUITENLIJST and doc.date == dt.date(2024, 9, 12)
+    assert [(s.number, s.title) for s in doc.agenda_items] == [
+        ("1", "Vaststellen agenda en besluitenlijst 20 juni 2024"), ("2", "Inkoop jeugdhulp 2026"),
+        ("3", "Jeugdbescherming"), ("4", "Onderwijszorgarrangementen")]
+    assert _section(doc, "Financiën").parent == "Inkoop jeugdhulp 2026"  # Heading 3 under Heading 2
+    [inkoop] = _section(doc, "Inkoop jeugdhulp 2026").decisions
+    assert inkoop.text.startswith("Besluiten: 1. De stuurgroep kiest voor scenario B")
+    assert inkoop.text.endswith("3. Het inkoopdocument wordt in december 2024 ter vaststelling voorgelegd.")
+    assert _section(doc, "Toezeggingen").text.split("\n")[-1] == (
+        "T-08 | Wachtlijstcijfers per maand | Gecertificeerde Instelling | maandelijks")
+
+
+def test_markdown_bijlage_is_its_own_section() -> None:
+    doc = parse_document(read_document(CORPUS2 / "notitie_schuldhulpverlening.md"))
+    titles = [s.title for s in doc.sections]
+    assert titles[-2:] == ["Voorstel", "Bijlage 1: Signalen per gemeente in 2023"]
+    assert "Hilversum | 1.410" not in _section(doc, "Voorstel").text
+
+
+def test_pdf_running_header_and_footer_dropped_and_paragraph_joined() -> None:
+    raw = read_document(CORPUS2 / "raadsinformatiebrief_regionaal_werkbedrijf_2024.pdf")
+    assert "Kenmerk 24.0009102" not in raw.text and "Pagina" not in raw.text
+    doc = parse_document(raw)
+    assert [(s.title, s.page) for s in doc.sections] == [
+        ("Raadsinformatiebrief", 1), ("Banenafspraak", 1), ("Werkgeversservicepunt", 1), ("Financiën", 2),
+        ("Vervolg", 2)]
+    body = " ".join(_section(doc, "Werkgeversservicepunt").text.split())
+    assert "eerste jaar. Het WSP houdt daarnaast spreekuren" in body  # one paragraph over the page break

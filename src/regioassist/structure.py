@@ -70,6 +70,7 @@ _CONJUNCTIONS = {"en", "maar", "of", "want", "dus", "omdat", "als", "dan", "zoda
 # A body that says there is nothing: "Geen", "Geen punten", "n.v.t.".
 _EMPTY_BODY = re.compile(r"^(?:geen(?: punten| vragen| mededelingen)?|nee|niets|n\.?v\.?t\.?)\.?$", re.I)
 _MAX_HEADING_CHARS = 80  # body lines in the shipped PDFs run 75-100 characters; headings are shorter
+_RUN_ON_CHARS = 40  # a line this long, right above one that opens with a number, runs on into it
 _PROSE_CHARS = 60  # a line this long is running text, even without a final period
 _FIELD_SCAN_LINES = 15  # where a letter or proposal may carry "Kenmerk:" or "Datum:" fields
 
@@ -263,12 +264,16 @@ def _continues(lines: list[_Line], i: int) -> bool:
     after, before = _next_text(lines, i), _prev_text(lines, i)
     if after is not None and lines[after].text[0].islower() and not _LIST_ITEM.match(lines[after].text):
         return True  # "Voor de" + "inrichting van ..."
+    if after == i + 1 and len(lines[i].text) >= _RUN_ON_CHARS and lines[after].text[0].isdigit():
+        return True  # "Het WSP heeft in 2023" + "1.150 werkgevers gesproken."
     if before is None:
         return False
     prev = lines[before].text
     if prev[-1] in ",-–/&" or prev.split()[-1].lower() in _FUNCTION_WORDS:
         return True  # "... in een meervoudige onderhandse" + "Aanbesteding ..."
-    return bool(_LIST_ITEM.match(prev) and after is not None and _LIST_ITEM.match(lines[after].text))
+    # A line between two list items belongs to the list, unless it is a chapter line in capitals.
+    return bool(_LIST_ITEM.match(prev) and after is not None and _LIST_ITEM.match(lines[after].text)
+                and not _is_caps(lines[i].text))
 
 
 def _after_colon(lines: list[_Line], i: int) -> bool:
@@ -375,7 +380,7 @@ def _roles(lines: list[_Line], headings: list[_Heading], minutes: bool) -> list[
     numbered = sum(1 for h in headings if h.number) >= 2
     # Headings the file marks itself: the shallowest level of the plain ones is the agenda item.
     marked_levels = [h.level for h in headings if h.marked and not _known_domain(h.title)
-                     and not h.caps and not _is_subdomain(h.title)]
+                     and not h.caps and not _is_subdomain(h.title) and not _APPENDIX.match(fold(h.title))]
     item_level = min(marked_levels) if marked_levels else None
     plain = [h for h in headings if not (h.caps or _is_subdomain(h.title))]
     blank_rule = any(h.blank_after for h in plain) and not all(h.blank_after for h in plain)
