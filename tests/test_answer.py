@@ -84,3 +84,50 @@ def test_render_lists_sources_with_place_and_quote():
     out = render(answer)
     assert "Bronnen:" in out
     assert "[1] Resumé 2021-03-18 · 2021-03-18 · Jeugd en Onderwijs · agendapunt: Verblijf · p. 3 · documents/a.txt" in out
+
+
+# -- declining what the passages do not cover ----------------------------------------------
+
+from regioassist.compounds import CompoundSplitter  # noqa: E402
+
+SUBSIDIE = hit(
+    "s", "Huizen heeft een subsidieaanvraag voor de Regio Deal ingediend voor Gezond Isoleren.",
+    section="Mededelingen", date=dt.date(2023, 2, 23), domain="Gezondheid en Ondersteuning",
+)
+
+
+def splitter_of(*hits):
+    return CompoundSplitter.from_texts(h.chunk.indexed_text for h in hits)
+
+
+def test_a_municipality_the_passages_do_not_name_is_declined_with_the_name():
+    answerer = ExtractiveAnswerer(None, 0.8, splitter=lambda: splitter_of(VERBLIJF_2021))
+    answer = answerer.answer("Wat heeft Blaricum besloten over verblijf?", "nl", [VERBLIJF_2021])
+    assert not answer.answered and answer.confidence == 0.0
+    assert "Blaricum" in answer.text and not answer.citations
+    # The same question about the whole region is answered from the same passage.
+    assert answerer.answer("Wat is besloten over verblijf?", "nl", [VERBLIJF_2021]).answered
+
+
+def test_a_decision_topic_the_documents_never_use_is_declined():
+    answerer = ExtractiveAnswerer(None, 0.8, splitter=lambda: splitter_of(VERBLIJF_2021, VERBLIJF_2023))
+    answer = answerer.answer("Wat is besloten over schuldhulpverlening?", "nl", [VERBLIJF_2021])
+    assert not answer.answered
+    assert '"schuldhulpverlening" komt in de documenten niet voor' in answer.text
+    # Without the documents' vocabulary the rule cannot apply, and the passage is quoted.
+    assert ExtractiveAnswerer(None, 0.8).answer("Wat is besloten over schuldhulpverlening?", "nl", [VERBLIJF_2021]).answered
+
+
+def test_subsidie_asking_which_application_is_not_declined_for_want_of_an_amount():
+    answerer = ExtractiveAnswerer(None, 0.8)
+    which = answerer.answer("Voor welke projecten deed Huizen een subsidieaanvraag?", "nl", [SUBSIDIE])
+    assert which.answered and "Gezond Isoleren" in which.text
+    how_much = answerer.answer("Hoeveel subsidie vroeg Huizen aan voor de Regio Deal?", "nl", [SUBSIDIE])
+    assert not how_much.answered and "bedrag" in how_much.text
+
+
+def test_asking_for_the_day_needs_a_day_not_a_month():
+    monthly = hit("m", "BaanTalent is in november 2022 gelanceerd.", section="BaanTalent", date=dt.date(2023, 2, 23))
+    answer = ExtractiveAnswerer(None, 0.8).answer("Op welke dag is BaanTalent gelanceerd?", "nl", [monthly])
+    assert not answer.answered and "dag" in answer.text
+    assert ExtractiveAnswerer(None, 0.8).answer("Wanneer is BaanTalent gelanceerd?", "nl", [monthly]).answered

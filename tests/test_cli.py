@@ -106,7 +106,8 @@ def test_ask_json_contract(ingested):
     result = runner.invoke(app, ["ask", "Wat is besloten over verblijf?", "--json", "--index", str(ingested)])
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout)
-    assert set(answer) == {"question", "language", "answered", "answer", "citations"}
+    assert set(answer) == {"question", "language", "answered", "answer", "time_note", "confidence", "citations"}
+    assert answer["time_note"] is None and 0.8 <= answer["confidence"] <= 1.0
     assert answer["answered"] and answer["language"] == "nl"
     keys = {"n", "source", "title", "doc_type", "date", "domain", "agenda_item", "page", "quote", "score"}
     assert all(set(c) == keys for c in answer["citations"])

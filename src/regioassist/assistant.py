@@ -109,7 +109,10 @@ class Assistant:
             index.store, lambda: index.keyword, cached, candidates=settings.candidates, rrf_k=settings.rrf_k
         )
         self.answerer = ExtractiveAnswerer(
-            cached, min_dense_score=settings.min_dense_score, phrases=load_phrases(settings.phrases_file)
+            cached,
+            min_dense_score=settings.min_dense_score,
+            phrases=load_phrases(settings.phrases_file),
+            splitter=lambda: index.keyword.splitter,  # the documents' vocabulary, current after every upload
         )
         for language in self.answerer.phrases:  # a broken time_* text fails here, not in an answer
             time_texts(self.answerer.phrases, language)

@@ -23,9 +23,12 @@ DEFAULT_PHRASES = REPO_ROOT / "prompts" / "extractive.toml"
 REQUIRED_PHRASES: dict[str, set[str]] = {
     "decline": set(),
     "decline_missing": {"missing"},
+    "decline_name": {"name"},
+    "decline_unknown": {"word"},
     "missing_money": set(),
     "missing_number": set(),
     "missing_when": set(),
+    "missing_day": set(),
     "decisions": {"topic"},
     "decisions_any": set(),
     "found": set(),
