@@ -319,8 +319,19 @@ def evaluate(
     validate: bool = typer.Option(False, "--validate", help="Only check the evaluation set, run nothing."),
     baseline: bool = typer.Option(True, "--baseline/--no-baseline", help="Also run the naive baseline."),
     generator: Optional[str] = typer.Option(None, "--generator", help="Who writes the answers (default: extractive)."),
+    corpus: list[Path] = typer.Option(
+        [Path("eval/corpus2")], "--corpus", help="Another corpus to run too: a folder with documents/ and questions.jsonl."
+    ),
+    render: list[str] = typer.Option(
+        ["pdf", "docx"], "--render", help="Also run the questions on the shipped documents rendered as pdf or docx."
+    ),
+    variants: bool = typer.Option(True, "--variants/--no-variants", help="Run the other corpora and renderings."),
 ) -> None:
-    """Run the evaluation set through the assistant and the baseline; write the reports."""
+    """Run the evaluation set through the assistant and the baseline; write the reports.
+
+    Besides the shipped documents, the second corpus and the PDF and Word renderings of the
+    shipped documents are scored (each in a fresh index); ``--no-variants`` skips them.
+    """
     from pydantic import ValidationError
 
     from regioassist.evaluation.dataset import DatasetError, load_corpus, load_items, validate_against_corpus
@@ -330,15 +341,25 @@ def evaluate(
     except ValidationError as error:
         fail(f"--generator: {error.errors()[0]['msg']}")
         return
+    from regioassist.evaluation.runner import RENDERINGS, build_variants
+
+    unknown = [fmt for fmt in render if fmt not in RENDERINGS]
+    if unknown:
+        fail(f"--render: {unknown[0]!r} is not one of {', '.join(RENDERINGS)}")
+        return
     try:
         items = load_items(questions)
         validate_against_corpus(items, load_corpus(settings.documents_dir), questions)
+        others = build_variants(settings.documents_dir, items, corpus, render) if variants else []
     except DatasetError as error:
         for problem in error.problems:
             typer.echo(f"error: {problem}", err=True)
         raise typer.Exit(2)
     if validate:
         typer.echo(f"{questions}: {len(items)} questions, all valid")
+        for variant in others:
+            if not variant.render:
+                typer.echo(f"{variant.documents.parent / 'questions.jsonl'}: {len(variant.items)} questions, all valid")
         return
     from rich.progress import Progress
 
@@ -348,7 +369,7 @@ def evaluate(
     with Progress(transient=True) as bar:
         task = bar.add_task("evaluating", total=len(items))
         run = run_evaluation(
-            settings, items, load_thresholds(thresholds), with_baseline=baseline,
+            settings, items, load_thresholds(thresholds), with_baseline=baseline, variants=others,
             progress=lambda _: bar.advance(task),
         )
     paths = write_report(run, out)
@@ -357,6 +378,18 @@ def evaluate(
         "regioassist: " + ", ".join(f"{k} {overall[k]:.3f}" for k in ("hit@1", "hit@5", "mrr", "fact_recall",
                                                                      "citation_recall", "faithfulness")
                                     if overall.get(k) is not None)
+    )
+    for name, variant in run["variants"].items():
+        numbers = variant["summary"]["overall"]
+        typer.echo(f"{name}: " + ", ".join(
+            f"{k} {numbers[k]:.3f}" for k in ("hit@5", "fact_recall", "hit@5_gap", "fact_recall_gap",
+                                              "decline_rate_unanswerable") if numbers.get(k) is not None
+        ))
+    declining = run["systems"]["regioassist"]["declining"]
+    typer.echo(
+        f"declining: threshold fitted on the calibration split {declining['fitted_threshold']:.3f}; on the test split "
+        f"{declining['test']['declined_unanswerable'] or 0:.3f} of unanswerable declined, "
+        f"{declining['test']['wrongly_declined'] or 0:.3f} of answerable wrongly declined"
     )
     typer.echo(f"reports: {paths.json} {paths.markdown} {paths.html}")
     for failure in run["threshold_failures"]:

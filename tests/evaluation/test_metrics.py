@@ -322,3 +322,52 @@ def test_summarize_empty_and_mixed_systems():
     assert empty["by_category"] == {}
     with pytest.raises(ValueError, match="one system"):
         summarize([_outcome(), _outcome(system="baseline")])
+
+
+# --- declining, answer types, answer length ---------------------------------------------
+
+from regioassist.evaluation.metrics import (  # noqa: E402
+    by_answer_type, decline_point, decline_report, fit_threshold, split_of,
+)
+
+
+def test_split_is_fixed_by_the_id_and_holds_about_a_third():
+    ids = [f"q-{i}" for i in range(300)]
+    assert [split_of(i) for i in ids] == [split_of(i) for i in ids]
+    share = sum(split_of(i) == "calibration" for i in ids) / len(ids)
+    assert 0.25 < share < 0.42
+
+
+def test_decline_point_counts_low_confidence_answers_as_declined():
+    items = [
+        _outcome(id="a1", confidence=0.90), _outcome(id="a2", confidence=0.84),
+        _outcome(id="u1", answerable=False, answered=True, confidence=0.83),
+        _outcome(id="u2", answerable=False, answered=False, confidence=0.0),
+    ]
+    assert decline_point(items, 0.80) == {"threshold": 0.80, "declined_unanswerable": 0.5, "wrongly_declined": 0.0}
+    assert decline_point(items, 0.835) == {"threshold": 0.835, "declined_unanswerable": 1.0, "wrongly_declined": 0.0}
+    assert decline_point(items, 0.85) == {"threshold": 0.85, "declined_unanswerable": 1.0, "wrongly_declined": 0.5}
+    # The fit keeps wrongly declined at or under the limit: 0.835 declines both, 0.85 costs an answer.
+    assert 0.83 < fit_threshold(items, max_wrong=0.0) <= 0.84
+
+
+def test_decline_report_fits_on_calibration_and_reports_on_test():
+    items = [_outcome(id=f"a-{i}", confidence=0.85 + 0.001 * i) for i in range(40)]
+    items += [_outcome(id=f"u-{i}", answerable=False, answered=i % 2 == 0, confidence=0.82) for i in range(20)]
+    report = decline_report(items)
+    assert report["calibration"]["n"] + report["test"]["n"] == 60
+    assert report["fitted_threshold"] > 0.82  # declines the answered unanswerable at 0.82, keeps the rest
+    assert report["test"]["declined_unanswerable"] == 1.0 and report["test"]["wrongly_declined"] == 0.0
+    assert len(report["curve"]) > 10
+
+
+def test_by_answer_type_and_median_answer_length():
+    items = [
+        _outcome(id="m1", answer_type="amount", answer="Het budget is 30.000."),
+        _outcome(id="m2", answer_type="amount", answer="Geen bedrag.", facts=(("30.000",), ("WSP",))),
+        _outcome(id="d1", answer_type="date", answer="x" * 100, facts=(("maart",),)),
+    ]
+    table = by_answer_type(items)
+    assert table["amount"] == {"n": 2, "fact_recall": 0.5, "all_facts": 0.5}
+    assert table["date"]["fact_recall"] == 0.0
+    assert summarize(items)["overall"]["median_answer_chars"] == len("Het budget is 30.000.")

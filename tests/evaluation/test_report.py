@@ -69,7 +69,8 @@ def test_write_report_writes_json_markdown_html_and_latest(tmp_path: Path):
     assert "fact_recall" in markdown and "threshold: 0.700" in markdown
 
     page = paths.html.read_text(encoding="utf-8")
-    assert page.count('<img src="data:image/png;base64,') == 4  # 3 bar charts + latency
+    assert page.count('<img src="data:image/png;base64,') == 5  # 3 bar charts + latency + decline curve
+    assert "## Declining" in markdown and "fitted on the calibration split" in markdown
     assert "e5 &lt;small&gt;" in page and "e5 <small>" not in page  # escaped
     assert "http://" not in page and "https://" not in page  # self-contained
     assert "2.00×" in page

@@ -156,14 +156,17 @@ class CorpusDocument:
     sections: frozenset[str]  # normalised section titles, as the structure finder sees them
 
 
-def validate_against_corpus(items: list[EvalItem], corpus: dict[str, CorpusDocument], path: Path) -> None:
+def validate_against_corpus(
+    items: list[EvalItem], corpus: dict[str, CorpusDocument], path: Path, *, minimums: bool = True
+) -> None:
     """Check the set against the documents, and its size per category; all problems at once.
 
     Every gold citation names a known document and one of its agenda items or
     sections; every fact (one of its alternatives) stands in a cited document;
     every answerable item that is not a ``review`` draft has an ``answer_type``
     (drafts leave it to the reviewer). A file of drafts only (every item
-    ``review``) is not the set, so its size is not checked.
+    ``review``) is not the set, so its size is not checked; nor is a second corpus's
+    (``minimums=False``), which adds to the set rather than standing alone.
     """
     problems = []
     for item in items:
@@ -186,7 +189,7 @@ def validate_against_corpus(items: list[EvalItem], corpus: dict[str, CorpusDocum
     drafts_only = bool(items) and all(item.review for item in items)
     counts = Counter(item.category for item in items)
     for category, minimum in MINIMUM_PER_CATEGORY.items():
-        if counts[category] < minimum and not drafts_only:
+        if counts[category] < minimum and not drafts_only and minimums:
             problems.append(f"{path}: category {category!r} has {counts[category]} questions, at least {minimum} needed")
     if problems:
         raise DatasetError(problems)

@@ -11,6 +11,7 @@ Retrieval is scored at agenda-item level: a ranking is first collapsed to distin
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import unicodedata
@@ -46,7 +47,9 @@ ABBREVIATIONS = frozenset(
 
 # Metrics where a lower value is better; every other metric in METRIC_NAMES is
 # higher-is-better. The report's regression check reads this.
-LOWER_IS_BETTER = frozenset({"false_decline_rate", "latency_p50_s", "latency_p95_s"})
+LOWER_IS_BETTER = frozenset(
+    {"false_decline_rate", "latency_p50_s", "latency_p95_s", "median_answer_chars", "hit@5_gap", "fact_recall_gap"}
+)
 METRIC_NAMES = (
     "n",
     "hit@1",
@@ -63,6 +66,7 @@ METRIC_NAMES = (
     "faithfulness",
     "latency_p50_s",
     "latency_p95_s",
+    "median_answer_chars",
 )
 
 
@@ -93,6 +97,24 @@ class ItemOutcome:
     supported_sentences: int
     total_sentences: int
     latency_s: float
+    answer_type: str | None = None  # what the question asks for: amount, date, person, list, ...
+    confidence: float = 1.0  # the answerer's confidence; 0 for a decline
+
+
+# --- Calibration and test split ------------------------------------------------------
+# The decline threshold is fitted on the calibration items and reported on the others.
+# An item's split follows from its id alone, so adding items never moves old ones.
+CALIBRATION_SHARE = 3  # one item in three calibrates
+
+
+def split_of(item_id: str) -> str:
+    """'calibration' or 'test', fixed by a hash of the id.
+
+    >>> split_of("dec-verblijf") in ("calibration", "test")
+    True
+    """
+    digest = hashlib.sha1(item_id.encode("utf-8")).digest()
+    return "calibration" if digest[0] % CALIBRATION_SHARE == 0 else "test"
 
 
 # --- Matching places ---------------------------------------------------------------
@@ -107,7 +129,8 @@ def normalise_section(name: str) -> str:
 
 def _key(ref: Ref) -> tuple[str, str | None]:
     section = None if ref.section is None else normalise_section(ref.section)
-    return PurePath(ref.source).name, section
+    # The stem: a PDF or Word rendering of a document is the same document as its text.
+    return PurePath(ref.source).stem, section
 
 
 def ref_matches(found: Ref, gold: Ref) -> bool:
@@ -338,7 +361,70 @@ def _group_metrics(items: Sequence[ItemOutcome]) -> dict[str, float | int | None
         ),
         "latency_p50_s": percentile(latencies, 50),
         "latency_p95_s": percentile(latencies, 95),
+        "median_answer_chars": percentile([len(o.answer) for o in answered], 50),
     }
+
+
+# --- Declining: the trade-off across thresholds ---------------------------------------
+MAX_WRONGLY_DECLINED = 0.03
+CURVE_THRESHOLDS = tuple(round(0.78 + 0.005 * i, 3) for i in range(31))  # 0.780 .. 0.930
+
+
+def _declined(o: ItemOutcome, threshold: float) -> bool:
+    return not o.answered or o.confidence < threshold
+
+
+def decline_point(items: Sequence[ItemOutcome], threshold: float) -> dict[str, float | None]:
+    """Declined-unanswerable and wrongly-declined shares if answers below ``threshold`` were declined."""
+    return {
+        "threshold": threshold,
+        "declined_unanswerable": _share([_declined(o, threshold) for o in items if not o.answerable]),
+        "wrongly_declined": _share([_declined(o, threshold) for o in items if o.answerable]),
+    }
+
+
+def fit_threshold(items: Sequence[ItemOutcome], max_wrong: float = MAX_WRONGLY_DECLINED) -> float:
+    """The threshold that declines most unanswerable items with at most ``max_wrong`` wrongly declined.
+
+    Ties go to the lowest threshold (the fewest answers withheld).
+    """
+    best_threshold, best_declined = CURVE_THRESHOLDS[0], -1.0
+    for threshold in CURVE_THRESHOLDS:
+        point = decline_point(items, threshold)
+        if (point["wrongly_declined"] or 0.0) > max_wrong:
+            continue
+        declined = point["declined_unanswerable"] or 0.0
+        if declined > best_declined:
+            best_threshold, best_declined = threshold, declined
+    return best_threshold
+
+
+def decline_report(outcomes: Sequence[ItemOutcome]) -> dict:
+    """The curve over all items, the threshold fitted on the calibration split and its result on the test split."""
+    calibration = [o for o in outcomes if split_of(o.id) == "calibration"]
+    test = [o for o in outcomes if split_of(o.id) == "test"]
+    fitted = fit_threshold(calibration)
+    return {
+        "curve": [decline_point(outcomes, t) for t in CURVE_THRESHOLDS],
+        "fitted_threshold": fitted,
+        "max_wrongly_declined": MAX_WRONGLY_DECLINED,
+        "calibration": {"n": len(calibration), **decline_point(calibration, fitted)},
+        "test": {"n": len(test), **decline_point(test, fitted)},
+    }
+
+
+def by_answer_type(outcomes: Sequence[ItemOutcome]) -> dict[str, dict[str, float | int | None]]:
+    """Per kind of asked fact: how many items, fact recall, and the share whose answer holds every fact."""
+    types = sorted({o.answer_type for o in outcomes if o.answerable and o.answer_type})
+    table = {}
+    for kind in types:
+        group = [o for o in outcomes if o.answerable and o.answer_type == kind]
+        table[kind] = {
+            "n": len(group),
+            "fact_recall": _mean(fact_recall(o.facts, o.answer) for o in group),
+            "all_facts": _share([fact_recall(o.facts, o.answer) == 1.0 for o in group if o.facts]),
+        }
+    return table
 
 
 def summarize(outcomes: Sequence[ItemOutcome]) -> dict:
@@ -354,4 +440,6 @@ def summarize(outcomes: Sequence[ItemOutcome]) -> dict:
     return {
         "overall": _group_metrics(outcomes),
         "by_category": {c: _group_metrics([o for o in outcomes if o.category == c]) for c in categories},
+        "by_answer_type": by_answer_type(outcomes),
+        "declining": decline_report(outcomes),
     }

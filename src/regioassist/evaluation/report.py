@@ -170,11 +170,65 @@ def _failure_lines(run: dict) -> list[str]:
 
 
 def _threshold_rows(run: dict) -> list[list[str]]:
-    """One row per threshold; a key "category/metric" is looked up in that category."""
+    """One row per threshold; a key "scope/metric" is looked up in that category or variant."""
     rows = []
+    variants = run.get("variants", {})
     for key, limit in run.get("thresholds", {}).items():
         scope, _, metric = key.rpartition("/")
-        rows.append([key, _fmt(limit), _fmt(_group(run, SYSTEM, scope or "overall").get(metric))])
+        group = variants[scope]["summary"]["overall"] if scope in variants else _group(run, SYSTEM, scope or "overall")
+        rows.append([key, _fmt(limit), _fmt(group.get(metric))])
+    return rows
+
+
+_DECLINE_HEADER = ("threshold", "declined unanswerable", "wrongly declined")
+_TYPE_HEADER = ("answer type", "n", "fact recall", "all facts in the answer")
+_VARIANT_HEADER = ("run", "documents", "n", "hit@5", "fact recall", "hit@5 gap", "fact recall gap",
+                   "unanswerable declined", "wrongly declined")
+
+
+def _declining(run: dict) -> dict:
+    return run["systems"].get(SYSTEM, {}).get("declining", {})
+
+
+def _declining_lines(run: dict) -> list[str]:
+    """What the fitted threshold gives on each split, in words."""
+    d = _declining(run)
+    if not d:
+        return []
+    return [
+        f"Threshold on the answer's confidence fitted on the calibration split (n={d['calibration']['n']}), "
+        f"the most unanswerable questions declined with at most {d['max_wrongly_declined']} wrongly declined: "
+        f"{d['fitted_threshold']:.3f} (configured: {_fmt(run.get('settings', {}).get('min_dense_score'))}).",
+        f"At that threshold, calibration split: {_fmt(d['calibration']['declined_unanswerable'])} declined "
+        f"unanswerable, {_fmt(d['calibration']['wrongly_declined'])} wrongly declined; test split "
+        f"(n={d['test']['n']}): {_fmt(d['test']['declined_unanswerable'])} declined unanswerable, "
+        f"{_fmt(d['test']['wrongly_declined'])} wrongly declined.",
+    ]
+
+
+def _curve_rows(run: dict) -> list[list[str]]:
+    return [[_fmt(p["threshold"]), _fmt(p["declined_unanswerable"]), _fmt(p["wrongly_declined"])]
+            for p in _declining(run).get("curve", [])]
+
+
+def _answer_type_rows(run: dict) -> list[list[str]]:
+    types = run["systems"].get(SYSTEM, {}).get("by_answer_type", {})
+    return [[kind, _fmt(v["n"]), _fmt(v["fact_recall"]), _fmt(v["all_facts"])] for kind, v in types.items()]
+
+
+def _variant_rows(run: dict) -> list[list[str]]:
+    rows = []
+    main = run["systems"].get(SYSTEM, {}).get("overall", {})
+    if main:
+        rows.append(["text (shipped)", "documents/", _fmt(main.get("n")), _fmt(main.get("hit@5")),
+                     _fmt(main.get("fact_recall")), "", "", _fmt(main.get("decline_rate_unanswerable")),
+                     _fmt(main.get("false_decline_rate"))])
+    for name, variant in run.get("variants", {}).items():
+        o = variant["summary"]["overall"]
+        rows.append([name, variant["documents"] + (f" as {variant['render']}" if variant.get("render") else ""),
+                     _fmt(o.get("n")), _fmt(o.get("hit@5")), _fmt(o.get("fact_recall")), _fmt(o.get("hit@5_gap")),
+                     _fmt(o.get("fact_recall_gap")), _fmt(o.get("decline_rate_unanswerable")),
+                     _fmt(o.get("false_decline_rate"))])
     return rows
 
 
@@ -206,6 +260,16 @@ def render_markdown(run: dict) -> str:
         out.append(f"Compared with `{previous}`.")
         out += [""] + ([f"- {r['scope']} {r['metric']}: {_fmt(r['previous'])} -> {_fmt(r['current'])}"
                         for r in run.get("regressions", [])] or ["None."])
+    if _declining(run):
+        out += ["", "## Declining", "", *_declining_lines(run), "",
+                "Declined unanswerable against wrongly declined, if answers below each threshold were declined:", "",
+                *_md_table(_DECLINE_HEADER, _curve_rows(run))]
+    if _answer_type_rows(run):
+        out += ["", "## Asked fact in the answer, per answer type", "", *_md_table(_TYPE_HEADER, _answer_type_rows(run))]
+    if run.get("variants"):
+        out += ["", "## Other corpora and renderings", "",
+                "A gap is the text run's value minus this run's (positive: the rendering loses).", "",
+                *_md_table(_VARIANT_HEADER, _variant_rows(run))]
     out += ["", "## Metrics", "", f"Ratio = {SYSTEM} / {BASELINE}; – where undefined.", ""]
     for metric, rows in _metric_tables(run):
         out += [f"### {metric}", "", *_md_table(_HEADER, rows), ""]
@@ -221,6 +285,26 @@ def _png(fig) -> str:
     buffer = io.BytesIO()
     FigureCanvasAgg(fig).print_png(buffer)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _decline_curve(run: dict) -> str:
+    """Wrongly declined (x) against declined unanswerable (y), one point per threshold, the fitted one marked."""
+    from matplotlib.figure import Figure
+
+    d = _declining(run)
+    curve = d["curve"]
+    fig = Figure(figsize=(5.0, 3.6), layout="constrained")
+    ax = fig.add_subplot()
+    ax.plot([p["wrongly_declined"] or 0 for p in curve], [p["declined_unanswerable"] or 0 for p in curve], marker=".")
+    fitted = next((p for p in curve if p["threshold"] == d["fitted_threshold"]), None)
+    if fitted:
+        ax.plot([fitted["wrongly_declined"] or 0], [fitted["declined_unanswerable"] or 0], "o", color="#c0392b",
+                label=f"fitted {d['fitted_threshold']:.3f}")
+        ax.legend(loc="lower right")
+    ax.set_xlabel("answerable wrongly declined")
+    ax.set_ylabel("unanswerable declined")
+    ax.set_title("Declining across thresholds")
+    return _png(fig)
 
 
 def _bar_chart(run: dict, metric: str) -> str:
@@ -299,6 +383,16 @@ def render_html(run: dict) -> str:
     for metric in PLOTTED_METRICS:
         parts.append(f'<img src="data:image/png;base64,{_bar_chart(run, metric)}" alt="{esc(metric)}">')
     parts.append(f'<img src="data:image/png;base64,{_latency_histogram(run)}" alt="latency">')
+    if _declining(run):
+        parts += ["<h2>Declining</h2>", *(f"<p>{esc(line)}</p>" for line in _declining_lines(run))]
+        parts.append(f'<img src="data:image/png;base64,{_decline_curve(run)}" alt="decline curve">')
+        parts.append(_html_table(_DECLINE_HEADER, _curve_rows(run)))
+    if _answer_type_rows(run):
+        parts += ["<h2>Asked fact in the answer, per answer type</h2>", _html_table(_TYPE_HEADER, _answer_type_rows(run))]
+    if run.get("variants"):
+        parts += ["<h2>Other corpora and renderings</h2>",
+                  "<p>A gap is the text run's value minus this run's (positive: the rendering loses).</p>",
+                  _html_table(_VARIANT_HEADER, _variant_rows(run))]
     parts += ["<h2>Metrics</h2>", f"<p>Ratio = {SYSTEM} / {BASELINE}; – where undefined.</p>"]
     for metric, rows in _metric_tables(run):
         parts += [f"<h3>{esc(metric)}</h3>", _html_table(_HEADER, rows)]

@@ -19,7 +19,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -38,14 +40,23 @@ def load_thresholds(path: Path) -> dict[str, float]:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
-def check_thresholds(summary: dict, thresholds: dict[str, float]) -> list[str]:
-    """One line per metric that fell below its minimum (or rose above its maximum)."""
+def check_thresholds(summary: dict, thresholds: dict[str, float], variants: dict | None = None) -> list[str]:
+    """One line per metric that fell below its minimum (or rose above its maximum).
+
+    A key is a metric ("hit@5"), a category's metric ("paraphrase/hit@5") or a variant's
+    ("pdf/fact_recall_gap", "corpus2/fact_recall").
+    """
     from regioassist.evaluation.metrics import LOWER_IS_BETTER
 
     failures = []
     for key, limit in thresholds.items():
         scope, _, metric = key.rpartition("/")
-        group = summary["by_category"].get(scope, {}) if scope else summary["overall"]
+        if not scope:
+            group = summary["overall"]
+        elif scope in (variants or {}):
+            group = variants[scope]["overall"]  # "pdf/hit@5_gap": a run on another corpus or rendering
+        else:
+            group = summary["by_category"].get(scope, {})
         value = group.get(metric)
         if value is None:
             failures.append(f"{key}: no value (threshold {limit})")
@@ -87,6 +98,7 @@ def _outcome(item: EvalItem, system: str, **fields) -> ItemOutcome:
         gold=item.gold,
         facts=tuple(tuple(f) for f in item.facts),
         question_language=item.language,
+        answer_type=item.answer_type,
         **fields,
     )
 
@@ -111,6 +123,7 @@ def run_assistant(assistant, items: Sequence[EvalItem], progress: Callable[[str]
                 supported_sentences=supported,
                 total_sentences=total,
                 latency_s=latency,
+                confidence=answer.confidence if answer.answered else 0.0,
             )
         )
         progress(item.id)
@@ -141,6 +154,69 @@ def run_baseline(baseline, items: Sequence[EvalItem], languages: Sequence[str]) 
     return outcomes
 
 
+@dataclass(frozen=True)
+class Variant:
+    """The same evaluation on other documents: a second corpus, or the shipped ones rendered as PDF or Word.
+
+    ``render`` names the format the documents are rendered to first ("pdf", "docx"); the
+    questions then keep their gold sources, matched by file stem.
+    """
+
+    name: str
+    documents: Path
+    items: tuple[EvalItem, ...]
+    render: str | None = None
+
+
+RENDERINGS = ("pdf", "docx")
+SECOND_CORPUS = Path("eval/corpus2")  # documents/ and questions.jsonl, written by the team in other shapes
+
+
+def build_variants(
+    documents: Path, items: Sequence[EvalItem], corpora: Sequence[Path] = (), renderings: Sequence[str] = RENDERINGS
+) -> list[Variant]:
+    """The shipped documents in each rendering with the main questions, then each extra corpus.
+
+    An extra corpus is a folder with ``documents/`` and ``questions.jsonl``; its questions are
+    validated against its documents (without the main set's minimum counts).
+    """
+    from regioassist.evaluation.dataset import load_corpus, load_items, validate_against_corpus
+
+    variants = [Variant(fmt, documents, tuple(items), render=fmt) for fmt in renderings]
+    for folder in corpora:
+        questions = folder / "questions.jsonl"
+        corpus_items = load_items(questions)
+        validate_against_corpus(corpus_items, load_corpus(folder / "documents"), questions, minimums=False)
+        variants.append(Variant(folder.name, folder / "documents", tuple(corpus_items)))
+    return variants
+
+
+def run_variant(settings: Settings, embedder, variant: Variant, workdir: Path, main: dict | None = None) -> dict:
+    """Index the variant's documents into a fresh index under ``workdir`` and score its questions there.
+
+    For a rendering, ``main`` (the text run's summary) gives the gaps: how much hit@5 and fact
+    recall the rendering loses against the text version.
+    """
+    from regioassist.pipeline import load_assistant
+
+    documents = variant.documents
+    if variant.render:
+        from regioassist.evaluation.renderings import render_corpus
+
+        documents = workdir / variant.name / "documents"
+        render_corpus(variant.documents, documents, variant.render)
+    variant_settings = settings.model_copy(
+        update={"documents_dir": documents, "index_dir": workdir / variant.name / "index"}
+    )
+    assistant = load_assistant(variant_settings, embedder=embedder)
+    summary = summarize(run_assistant(assistant, variant.items, lambda _: None))
+    if main is not None:
+        for metric in ("hit@5", "fact_recall"):
+            ours, text = summary["overall"].get(metric), main["overall"].get(metric)
+            summary["overall"][f"{metric}_gap"] = None if ours is None or text is None else round(text - ours, 4)
+    return {"documents": str(variant.documents), "render": variant.render, "summary": summary}
+
+
 def evaluate(
     settings: Settings,
     items: Sequence[EvalItem],
@@ -148,14 +224,27 @@ def evaluate(
     *,
     assistant=None,
     with_baseline: bool = True,
+    variants: Sequence[Variant] = (),
+    workdir: Path | None = None,
     progress: Callable[[str], None] = lambda item_id: None,
 ) -> dict:
-    """Run both systems and return the report's ``run`` dict (see ``report.write_report``)."""
+    """Run both systems and return the report's ``run`` dict (see ``report.write_report``).
+
+    Each of ``variants`` is run too, on its own index under ``workdir`` (a temporary folder
+    when None); renderings are compared with the text run.
+    """
     from regioassist.pipeline import load_assistant
 
     assistant = assistant or load_assistant(settings)
     ours = run_assistant(assistant, items, progress)
     systems = {"regioassist": summarize(ours)}
+    variant_runs: dict[str, dict] = {}
+    if variants:
+        with tempfile.TemporaryDirectory(prefix="regioassist-eval-") as scratch:
+            root = workdir or Path(scratch)
+            for variant in variants:
+                main = systems["regioassist"] if variant.render else None
+                variant_runs[variant.name] = run_variant(settings, assistant.embedder, variant, root, main)
     if with_baseline:
         from regioassist.evaluation.baseline import NaiveBaseline
 
@@ -173,10 +262,14 @@ def evaluate(
                 "cited": [[r.source, r.section] for r in o.cited],
                 "ranked": [[r.source, r.section] for r in o.ranked],
                 "latency_s": round(o.latency_s, 4),
+                "confidence": round(o.confidence, 4),
                 "answer": o.answer,
             }
             for o in ours
         ],
+        "variants": variant_runs,
         "thresholds": thresholds,
-        "threshold_failures": check_thresholds(systems["regioassist"], thresholds),
+        "threshold_failures": check_thresholds(
+            systems["regioassist"], thresholds, {name: v["summary"] for name, v in variant_runs.items()}
+        ),
     }
