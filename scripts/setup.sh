@@ -26,14 +26,15 @@ if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ] || [ constraints.txt -nt
     touch "$STAMP"
 fi
 
-if [ "${1:-}" = "--test" ] && [ ! -x /usr/bin/chromium ]; then
-    # The browser tests drive Debian's Chromium through Playwright (never a browser download).
+if [ "${1:-}" = "--test" ] && { [ ! -x /usr/bin/chromium ] || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; }; then
+    # The browser tests drive Debian's Chromium through Playwright (never a browser download);
+    # the evaluation renders the shipped documents as PDF with the DejaVu font.
     if [ "$(id -u)" = 0 ]; then
-        echo "setup: installing Debian's chromium for the browser tests"
+        echo "setup: installing Debian's chromium and DejaVu fonts for the tests"
         apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
     else
-        echo "setup: the browser tests need Debian's chromium: sudo apt-get install chromium" >&2
+        echo "setup: the tests need Debian's chromium and fonts-dejavu-core: sudo apt-get install chromium fonts-dejavu-core" >&2
         exit 1
     fi
 fi
