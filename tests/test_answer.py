@@ -131,3 +131,31 @@ def test_asking_for_the_day_needs_a_day_not_a_month():
     answer = ExtractiveAnswerer(None, 0.8).answer("Op welke dag is BaanTalent gelanceerd?", "nl", [monthly])
     assert not answer.answered and "dag" in answer.text
     assert ExtractiveAnswerer(None, 0.8).answer("Wanneer is BaanTalent gelanceerd?", "nl", [monthly]).answered
+
+
+def test_a_decision_answer_quotes_the_proposal_it_adopts_and_the_condition_after_it():
+    text = (
+        "Residentiele jeugdhulp moet kleinschaliger. De gezinsgerichte groep is daar een voorbeeld van. "
+        "De evaluatie van deze groep is positief. Voorgesteld wordt om de afspraken te verlengen met een tweede groep. "
+        "Wethouder van Voorden voegt toe dat dit alleen lukt met gezinsouders. "
+        "Het PFHO stelt het voorstel vast. Huizen vraagt of het voorstel juridisch houdbaar is. "
+        "De volgende vergadering is in april."
+    )
+    item = hit("g", text, section="Gezinsgerichte groep", date=dt.date(2023, 2, 23),
+               decisions=("Het PFHO stelt het voorstel vast.",))
+    answer = ExtractiveAnswerer(None, 0.8).answer("Wat is besloten over de gezinsgerichte groep?", "nl", [item])
+    lines = [line for line in answer.text.splitlines() if line.startswith("- ")]
+    assert lines == [
+        "- Voorgesteld wordt om de afspraken te verlengen met een tweede groep. [1]",
+        "- Het PFHO stelt het voorstel vast. [1]",
+        "- Huizen vraagt of het voorstel juridisch houdbaar is. [1]",
+    ]
+
+
+def test_a_sentence_in_two_overlapping_chunks_is_quoted_once():
+    first = hit("o1", "De kosten vallen lager uit. Het gaat om circa €12.000 per jaar.", section="Dyslexie",
+                date=dt.date(2023, 2, 23))
+    second = hit("o2", "Het gaat om circa €12.000 per jaar. Dit is structureel.", section="Dyslexie",
+                 date=dt.date(2023, 2, 23))
+    answer = ExtractiveAnswerer(None, 0.8).answer("Hoeveel kost de dyslexie?", "nl", [first, second])
+    assert answer.text.count("€12.000") == 1

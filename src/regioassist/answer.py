@@ -103,6 +103,8 @@ MUNICIPALITIES = (
     "blaricum", "eemnes", "gooise meren", "hilversum", "huizen", "laren", "weesp", "wijdemeren",
     "bussum", "naarden", "muiden",
 )
+# Also plain Dutch words ("huizen": houses): these count only when capitalised, as a name.
+COMMON_WORD_MUNICIPALITIES = frozenset({"huizen"})
 _NAME = re.compile(r"(?<=[\w,)] )[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
 _NOT_NAMES = frozenset(fold(m) for m in DUTCH_MONTHS) | frozenset(
     "january february march april may june july august september october november december".split()
@@ -116,12 +118,15 @@ def names_in(question: str) -> list[str]:
 
     >>> names_in("Welke zienswijze heeft de gemeenteraad van Blaricum gegeven op het Beleidsplan?")
     ['Blaricum', 'Beleidsplan']
-    >>> names_in("wat doet huizen met de WEB?")
-    ['WEB', 'huizen']
+    >>> names_in("wat doet blaricum met de WEB voor huizen?")
+    ['WEB', 'blaricum']
     """
     found = [m for m in _NAME.findall(question) if fold(m) not in _NOT_NAMES]
     folded = fold(question)
-    found += [m for m in MUNICIPALITIES if re.search(rf"\b{m}\b", folded) and not any(fold(f) == m for f in found)]
+    found += [
+        m for m in MUNICIPALITIES
+        if m not in COMMON_WORD_MUNICIPALITIES and re.search(rf"\b{m}\b", folded) and not any(fold(f) == m for f in found)
+    ]
     return found
 
 
@@ -206,6 +211,38 @@ class Citations:
 
 
 FACT_PASSAGES = 5  # passages whose sentences compete to answer a factual question
+# A question that asks for several things ("Welke mededelingen werden er gedaan?") is answered
+# with up to LIST_SENTENCES sentences instead of max_sentences.
+LIST_QUESTION = re.compile(
+    r"\b(?:welke\s+(?:\w+\s+)?\w+(?:en|s)\b|wat (?:is|werd|wordt) er\s+(?:\w+\s+)?(?:besproken|gezegd|gemeld)|"
+    r"wat zijn|which\s+\w+s\b|what are)",
+    re.IGNORECASE,
+)
+LIST_SENTENCES = 5
+# The proposal a decision adopts, and a note added to the minutes after the meeting.
+PROPOSAL = re.compile(r"\b(?:voorgesteld|voorstel (?:is|om)|stelt voor|wordt gevraagd|gevraagd wordt|proposed)\b", re.I)
+AFTER_THE_MEETING = re.compile(r"^(?:noot|n\.b\.|naschrift)\b", re.I)
+NEIGHBOUR_SHARE = 0.3  # share of the previous sentence's word overlap a sentence inherits
+DEBRIS_PENALTY = 0.6
+_URL = re.compile(r"https?://|www\.\w", re.I)
+_SHORT_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b")
+
+
+def is_debris(sentence: str) -> bool:
+    """Not a sentence to quote: a run of URLs, a table's cells run together, a bare heading.
+
+    >>> is_debris("http://www.baantalentgv.nl/ http://www.regiogv.nl/")
+    True
+    >>> is_debris("27/11/25 Directie-overleg Adviseren 13/11/25 Regieteam Wmo & Jeugd Adviseren")
+    True
+    >>> is_debris("Het PFHO stelt het voorstel vast.")
+    False
+    """
+    letters = sum(ch.isalpha() for ch in sentence)
+    if len(_URL.findall(sentence)) >= 2 or (_URL.search(sentence) and letters < 40):
+        return True
+    # Table cells run together: " | " separators, or several short dates in one line.
+    return sentence.count(" | ") >= 2 or len(_SHORT_DATE.findall(sentence)) >= 2
 
 
 class ExtractiveAnswerer:
@@ -319,7 +356,9 @@ class ExtractiveAnswerer:
     # -- "wat is besloten over X" -------------------------------------------------------
 
     def _decisions(self, question: str, language: str, hits: list[Hit], citations: Citations) -> str | None:
-        topic = stems(question) - GENERIC_STEMS
+        # The words after "over" name the topic; the rest may only scope it ("in de laatste
+        # vergadering", "vóór 2022"), and the retrieval filters already applied that scope.
+        topic = stems(topic_words(question)) - GENERIC_STEMS or stems(question) - GENERIC_STEMS
         by_item: dict[tuple[str, str | None], list[Hit]] = {}
         for hit in hits:
             if not hit.chunk.decisions:
@@ -359,22 +398,39 @@ class ExtractiveAnswerer:
         return [(hit, sentence) for sentence, (_, hit) in ordered]
 
     def _decision_sentences(self, hit: Hit, topic: set[str]) -> list[str]:
-        """What an agenda item says on the topic, then its decisions, as they stand in the text.
+        """What an agenda item decided, with what the decision refers to, in the order of the text.
 
-        A short item (up to four sentences) is quoted whole; from a longer one the
-        two sentences that share most with the topic come before the decisions.
+        A short item (up to four sentences) is quoted whole. From a longer one: its decisions;
+        the proposal they adopt ("Voorgesteld wordt om ..."), since "stelt het voorstel vast"
+        says nothing without it; the sentence right after a decision, which often carries its
+        condition ("Huizen vraagt ... of het voorstel juridisch houdbaar is"); a note added
+        after the meeting. Only when the item states no proposal does the sentence that shares
+        most with the topic stand in for it.
         """
         chunk = hit.chunk
         decisions = [" ".join(d.split()) for d in chunk.decisions]
-        sentences = [s for s in split_sentences(chunk.text) if not any(s in d or d in s for d in decisions)]
-        if len(sentences) + len(decisions) <= 4:
-            return sentences + decisions
-        ranked = sorted(
-            (s for s in sentences if len(s) >= 25 and topic & stems(s)),
-            key=lambda s: -len(topic & stems(s)),
-        )
-        context = ranked[:2] or [s for s in sentences[:1] if len(s) >= 25]
-        return context + decisions
+        sentences = split_sentences(chunk.text)
+        is_decision = [any(s in d or d in s for d in decisions) for s in sentences]
+        others = [s for s, dec in zip(sentences, is_decision) if not dec]
+        if len(others) + len(decisions) <= 4:
+            return others + decisions
+        picked: list[str] = []
+        for i, sentence in enumerate(sentences):
+            if is_decision[i]:
+                following = sentences[i + 1] if i + 1 < len(sentences) else ""
+                if following and not is_decision[i + 1] and len(following) >= 25 and not is_debris(following):
+                    picked.append(following)
+            elif PROPOSAL.search(sentence) or AFTER_THE_MEETING.match(sentence):
+                picked.append(sentence)
+        if not any(PROPOSAL.search(s) for s in picked):
+            ranked = sorted(
+                (s for s in others if len(s) >= 25 and topic & stems(s) and not is_debris(s)),
+                key=lambda s: -len(topic & stems(s)),
+            )
+            picked += ranked[:1]
+        flat = " ".join(chunk.text.split())
+        units = list(dict.fromkeys(picked + decisions))
+        return sorted(units, key=lambda u: (flat.find(u[:40]) if flat.find(u[:40]) >= 0 else len(flat)))
 
     # -- factual questions ----------------------------------------------------------------
 
@@ -398,10 +454,16 @@ class ExtractiveAnswerer:
             return None
         scores = self._score_sentences(question, candidates)
         best = max(scores)
-        chosen = sorted(
-            (i for i, score in enumerate(scores) if score >= 0.85 * best),
-            key=lambda i: -scores[i],
-        )[: self.max_sentences]
+        many = LIST_QUESTION.search(question) is not None
+        limit, share = (LIST_SENTENCES, 0.75) if many else (self.max_sentences, 0.85)
+        chosen: list[int] = []
+        seen: set[str] = set()
+        floor = best - (1 - share) * abs(best)
+        for i in sorted((i for i, score in enumerate(scores) if score >= floor), key=lambda i: -scores[i]):
+            key = " ".join(words(candidates[i][2]))  # overlapping chunks hold the same sentence: quote it once
+            if key not in seen and len(chosen) < limit:
+                seen.add(key)
+                chosen.append(i)
         chosen = sorted(chosen, key=lambda i: (candidates[i][0], candidates[i][1].chunk.start, i))
         blocks: list[list[str]] = []
         current_place = None
@@ -412,6 +474,10 @@ class ExtractiveAnswerer:
                 blocks.append([f"{place}:"])
                 current_place = place
             for quoted in [sentence] + _continuation(sentence, per_hit[rank], question):
+                key = " ".join(words(quoted))
+                if quoted != sentence and key in seen:
+                    continue
+                seen.add(key)
                 line = f"- {quoted} [{citations.cite(hit, quoted)}]"
                 if line not in blocks[-1]:
                     blocks[-1].append(line)
@@ -436,11 +502,18 @@ class ExtractiveAnswerer:
             vectors = self.embedder.embed([s for _, _, s in candidates], kind="passage")
             dense = [float(v) for v in np.asarray(vectors) @ q]
         wants = [ANSWER_CUES[name] for name in wanted_cues(question)]
-        return [
+        scores = [
             lex + cos + 0.02 * (FACT_PASSAGES - rank) - (0.3 if len(s) < 15 else 0.0)
             + sum(0.3 for cue in wants if cue.answers.search(s))
+            - (DEBRIS_PENALTY if is_debris(s) else 0.0)
             for (rank, _, s), lex, cos in zip(candidates, lexical, dense)
         ]
+        # The answer often stands in the sentence after the one that repeats the question's words
+        # ("Een inwoner maakt gebruik van het spreekrecht. Hij vraagt aandacht voor overlast ...").
+        for i in range(1, len(candidates)):
+            if candidates[i][1] is candidates[i - 1][1] and lexical[i - 1] >= 0.5:
+                scores[i] += NEIGHBOUR_SHARE * lexical[i - 1]
+        return scores
 
 
 def _continuation(sentence: str, sentences: list[str], question: str) -> list[str]:

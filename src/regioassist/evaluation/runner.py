@@ -33,6 +33,9 @@ from regioassist.models import Answer
 from regioassist.store import Filters
 
 MARKER = re.compile(r"\s*\[(\d+)\]\s*$")
+RENDERINGS = ("pdf", "docx")
+SECOND_CORPUS = Path("eval/corpus2")  # documents/ and questions.jsonl, written by the team in other shapes
+VARIANT_SCOPES = frozenset({*RENDERINGS, SECOND_CORPUS.name})
 
 
 def load_thresholds(path: Path) -> dict[str, float]:
@@ -53,6 +56,8 @@ def check_thresholds(summary: dict, thresholds: dict[str, float], variants: dict
         scope, _, metric = key.rpartition("/")
         if not scope:
             group = summary["overall"]
+        elif not variants and scope in VARIANT_SCOPES:
+            continue  # the run left the renderings and the second corpus out (--no-variants)
         elif scope in (variants or {}):
             group = variants[scope]["overall"]  # "pdf/hit@5_gap": a run on another corpus or rendering
         else:
@@ -168,8 +173,6 @@ class Variant:
     render: str | None = None
 
 
-RENDERINGS = ("pdf", "docx")
-SECOND_CORPUS = Path("eval/corpus2")  # documents/ and questions.jsonl, written by the team in other shapes
 
 
 def build_variants(
