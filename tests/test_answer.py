@@ -159,3 +159,11 @@ def test_a_sentence_in_two_overlapping_chunks_is_quoted_once():
                  date=dt.date(2023, 2, 23))
     answer = ExtractiveAnswerer(None, 0.8).answer("Hoeveel kost de dyslexie?", "nl", [first, second])
     assert answer.text.count("€12.000") == 1
+
+
+def test_a_sentence_that_only_restates_the_question_brings_the_one_after_it():
+    item = hit("r", "Voor agendapunt 10 maakt een inwoner gebruik van het spreekrecht. "
+               "Hij vraagt aandacht voor overlast door jongeren tussen 12 en 18 jaar.",
+               section="Agenda en mededelingen", date=dt.date(2023, 2, 23))
+    answer = ExtractiveAnswerer(None, 0.8).answer("Wie maakte er gebruik van het spreekrecht en waarover?", "nl", [item])
+    assert "overlast door jongeren" in answer.text

@@ -219,6 +219,8 @@ LIST_QUESTION = re.compile(
     re.IGNORECASE,
 )
 LIST_SENTENCES = 5
+LIST_ITEMS = 6  # items quoted from the list after a sentence ending in a colon
+RESTATES = 0.6  # share of the question's words a sentence repeats to count as restating it
 # The proposal a decision adopts, and a note added to the minutes after the meeting.
 PROPOSAL = re.compile(r"\b(?:voorgesteld|voorstel (?:is|om)|stelt voor|wordt gevraagd|gevraagd wordt|proposed)\b", re.I)
 AFTER_THE_MEETING = re.compile(r"^(?:noot|n\.b\.|naschrift)\b", re.I)
@@ -517,15 +519,27 @@ class ExtractiveAnswerer:
 
 
 def _continuation(sentence: str, sentences: list[str], question: str) -> list[str]:
-    """Sentences that complete the chosen one: the list after a colon, the name after a "who"."""
+    """Sentences that complete the chosen one.
+
+    - the list after a colon (up to LIST_ITEMS items);
+    - the name after a "who" question's sentence that names nobody;
+    - the sentence after one that only restates the question: "Wie maakte gebruik van het
+      spreekrecht en waarover?" is answered by what follows "Een inwoner maakt gebruik van het
+      spreekrecht.", not by that sentence alone.
+    """
     if sentence not in sentences:
         return []
     after = sentences[sentences.index(sentence) + 1 :]
     if sentence.rstrip().endswith(":"):
-        return after[:4]
+        return after[:LIST_ITEMS]
     who = ANSWER_CUES["who"]
     if who.asks.search(question) and not who.answers.search(sentence):
-        return [s for s in after[:1] if who.answers.search(s)]
+        named = [s for s in after[:1] if who.answers.search(s)]
+        if named:
+            return named
+    asked = stems(question) - GENERIC_STEMS
+    if after and asked and len(asked & stems(sentence)) >= RESTATES * len(asked) and not is_debris(after[0]):
+        return after[:1]
     return []
 
 
