@@ -298,3 +298,19 @@ def test_assistant_answers_the_absentees_of_23_february_2023_from_the_header(tmp
     assert assistant.meetings() is not built
     listed = assistant.ask("Welke vergaderingen zijn er?").text
     assert "Overleg portefeuillehouders sociaal domein 13 april 2023" in listed
+
+
+
+def test_a_meeting_day_the_index_lacks_is_named_with_the_meetings_there_are(meetings) -> None:
+    from regioassist.meetings import unknown_meeting
+
+    missing = unknown_meeting("Wat is er in het overleg van 6 oktober besloten over de WEB?", meetings)
+    assert missing == ("6 oktober", "13 april 2023, 23 februari 2023, 18 maart 2021")  # the fixtures add April 2023
+    assert unknown_meeting("Wat is besloten in het portefeuillehoudersoverleg van 12 januari 2022?", meetings)[0] == (
+        "12 januari 2022"
+    )
+    # A meeting the index holds, with or without its year, and a question naming no meeting day.
+    assert unknown_meeting("Wie was afwezig bij het overleg van 23 februari?", meetings) is None
+    assert unknown_meeting("Wat is besloten in de vergadering van 18 maart 2021?", meetings) is None
+    assert unknown_meeting("Wat is besloten over verblijf?", meetings) is None
+    assert unknown_meeting("the meeting of 6 October", meetings, "en")[0] == "6 October"

@@ -21,7 +21,13 @@ from regioassist.config import Settings
 from regioassist.embedding import CachedEmbedder, Embedder
 from regioassist.index import LocalIndex
 from regioassist.language import detect_language
-from regioassist.meetings import MeetingRecord, answer_from_structure, build_meetings, may_ask_about_meetings
+from regioassist.meetings import (
+    MeetingRecord,
+    answer_from_structure,
+    build_meetings,
+    may_ask_about_meetings,
+    unknown_meeting,
+)
 from regioassist.models import Answer
 from regioassist.prompts import load_phrases
 from regioassist.retrieval import HybridRetriever
@@ -36,6 +42,7 @@ ANAPHORA = re.compile(
 )
 LEADING_CONJUNCTION = re.compile(r"^\s*(?:en|and|maar|but)\s+(?=\w)", re.IGNORECASE)
 DANGLING_OVER = re.compile(r"\bover\s+(\w+)\s*[?.!]*$", re.IGNORECASE)
+MEETING_DAY_HINT = re.compile(r"\b(?:van|op|of|on)\s+\d{1,2}\s+[a-z]", re.IGNORECASE)  # cheap test before the records
 FOLLOW_UP_START = re.compile(r"^\s*(?:en|and|ook|also|maar|but|wat nog|en verder)\b", re.IGNORECASE)
 
 
@@ -155,7 +162,11 @@ class Assistant:
         reading = None if filters else self.time_of(query, history, follow_up=query != question)
         scope = filters or (reading.filters if reading else Filters())
         answer = None
-        if may_ask_about_meetings(query):  # a regex check: the records are built only when it passes
+        missing = unknown_meeting(query, self.meetings()) if MEETING_DAY_HINT.search(query) else None
+        if missing:  # "het overleg van 6 oktober" when no meeting was held that day
+            text = self.answerer.phrases[language]["meeting_unknown"].format(date=missing[0], known=missing[1])
+            answer = Answer(query, language, False, text, confidence=0.0)
+        if answer is None and may_ask_about_meetings(query):  # a regex check: the records are built only when it passes
             answer = answer_from_structure(query, language, self.meetings(), scope or None, self.answerer.phrases)
         if answer is None:
             hits = self.retriever.retrieve(query, top_k=self.settings.top_k, filters=scope or None)

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from regioassist.answer import Citations, format_date, topic_words
+from regioassist.chunking import DUTCH_MONTHS
 from regioassist.metadata import FIELD, MEETING_TYPES, MONTHS, dutch_date
 from regioassist.models import AgendaEntry, Answer, Chunk, DocType, Hit, Outline, Person
 from regioassist.prompts import DEFAULT_PHRASES, load_phrases
@@ -125,6 +126,40 @@ def build_meetings(chunks: Iterable[Chunk]) -> tuple[MeetingRecord, ...]:
         first = group[0]
         records.append(MeetingRecord(source, first.title, first.doc_type, first.date, first.outline, tuple(group)))
     return tuple(sorted(records, key=lambda r: (r.date is None, -(r.date or dt.date.min).toordinal(), r.source)))
+
+
+# "het overleg van 6 oktober", "de vergadering van 12 januari 2022": one meeting, named by its day.
+_MEETING_ON_DAY = re.compile(
+    r"\b(?:\w*overleg|vergadering|bijeenkomst|pfho|meeting)\s+(?:van|op|of|on)\s+(\d{1,2})\s+("
+    + "|".join(DUTCH_MONTHS) + r"|january|february|march|april|may|june|july|august|september|october|november|december"
+    r")(?:\s+((?:19|20)\d{2}))?\b",
+    re.IGNORECASE,
+)
+_ENGLISH_MONTHS = "january february march april may june july august september october november december".split()
+
+
+def unknown_meeting(question: str, meetings: Sequence[MeetingRecord], language: str = "nl") -> tuple[str, str] | None:
+    """(the day asked about, the meetings there are) when a question names a meeting the index lacks.
+
+    "Wat is er in het overleg van 6 oktober besloten?" with meetings of 23 February 2023 and
+    18 March 2021 -> ('6 oktober', '23 februari 2023, 18 maart 2021'). None when the day
+    matches a meeting, when the question names no meeting day, or when no minutes are indexed.
+
+    >>> unknown_meeting("Wat gebeurde er?", ()) is None
+    True
+    """
+    match = _MEETING_ON_DAY.search(question)
+    dates = sorted((m.date for m in meetings if m.is_meeting and m.date), reverse=True)
+    if not match or not dates:
+        return None
+    day, month_name, year = int(match.group(1)), match.group(2).lower(), match.group(3)
+    month = (DUTCH_MONTHS.index(month_name) if month_name in DUTCH_MONTHS else _ENGLISH_MONTHS.index(month_name)) + 1
+    if any(d.day == day and d.month == month and (year is None or d.year == int(year)) for d in dates):
+        return None
+    asked = format_date(dt.date(int(year or 2000), month, day), language)
+    if year is None:
+        asked = asked.rsplit(" ", 1)[0]  # "6 oktober": the question named no year
+    return asked, ", ".join(format_date(d, language) for d in dates)
 
 
 def may_ask_about_meetings(question: str) -> bool:

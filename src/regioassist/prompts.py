@@ -54,6 +54,7 @@ REQUIRED_PHRASES: dict[str, set[str]] = {
     "meeting_person_missing": {"name"},
     "meeting_present_label": set(),
     "meeting_absent_label": set(),
+    "meeting_unknown": {"date", "known"},
 }
 
 
