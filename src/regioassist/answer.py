@@ -461,7 +461,13 @@ class ExtractiveAnswerer:
         chosen: list[int] = []
         seen: set[str] = set()
         floor = best - (1 - share) * abs(best)
-        for i in sorted((i for i, score in enumerate(scores) if score >= floor), key=lambda i: -scores[i]):
+        eligible = [i for i, score in enumerate(scores) if score >= floor]
+        if spans_documents(question):
+            # "Wat zeggen het programma en het resumé over X?": the best sentences of each document,
+            # not the five best of whichever document resembles the question most.
+            eligible = _best_per_source(candidates, scores)
+            limit = max(limit, LIST_SENTENCES)
+        for i in sorted(eligible, key=lambda i: -scores[i]):
             key = " ".join(words(candidates[i][2]))  # overlapping chunks hold the same sentence: quote it once
             if key not in seen and len(chosen) < limit:
                 seen.add(key)
@@ -516,6 +522,42 @@ class ExtractiveAnswerer:
             if candidates[i][1] is candidates[i - 1][1] and lexical[i - 1] >= 0.5:
                 scores[i] += NEIGHBOUR_SHARE * lexical[i - 1]
         return scores
+
+
+# Kinds of document a question can name; naming two ("het programma en het resumé") or two times
+# ("in 2021 en 2023", "tussen maart 2021 en februari 2023") asks for more than one document.
+_DOCUMENT_KINDS = {
+    "programma": r"programma\w*", "minutes": r"resum[eé]s?|overleggen|vergaderingen|verslag\w*",
+    "letter": r"\w*brief\w*", "proposal": r"voorstel\w*",
+}
+_TWO_TIMES = re.compile(r"\b(?:19|20)\d{2}\b.*\ben\b.*\b(?:19|20)\d{2}\b|\btussen\b.+\ben\b|\bdaarna\b|\blater(?:e)?\b", re.I)
+SENTENCES_PER_SOURCE = 2
+MAX_SOURCES = 3
+
+
+def spans_documents(question: str) -> bool:
+    """Does the question ask what several documents say?
+
+    >>> spans_documents("Wat zeggen het programma en het resumé van februari 2023 over X?")
+    True
+    >>> spans_documents("Welke alternatieven komen in 2021 en 2023 naar voren?")
+    True
+    >>> spans_documents("Wat kost de dyslexiezorg?")
+    False
+    """
+    kinds = sum(bool(re.search(rf"\b(?:{pattern})\b", question, re.I)) for pattern in _DOCUMENT_KINDS.values())
+    return kinds >= 2 or bool(_TWO_TIMES.search(question))
+
+
+def _best_per_source(candidates: list[tuple[int, Hit, str]], scores: list[float]) -> list[int]:
+    """The SENTENCES_PER_SOURCE best sentences of each of the MAX_SOURCES best-ranked documents."""
+    by_source: dict[str, list[int]] = {}
+    for i in sorted(range(len(candidates)), key=lambda i: candidates[i][0]):  # in passage rank order
+        by_source.setdefault(candidates[i][1].chunk.source, []).append(i)
+    picked = []
+    for indices in list(by_source.values())[:MAX_SOURCES]:
+        picked += sorted(indices, key=lambda i: -scores[i])[:SENTENCES_PER_SOURCE]
+    return picked
 
 
 def _continuation(sentence: str, sentences: list[str], question: str) -> list[str]:
