@@ -106,3 +106,21 @@ def test_ask_reads_time_phrases_against_the_newest_meeting(tmp_path, fake_embedd
     # No time phrase, no note; filters set by the user win over the question's words.
     assert assistant.ask("Wat is besloten over pleegzorg?").time_note is None
     assert assistant.ask("Wat is er vorig jaar besloten over pleegzorg?", filters=Filters(domain="Jeugd")).time_note is None
+
+
+@pytest.mark.parametrize(
+    ("question", "phrase", "expected"),
+    [
+        ("Wat is er sinds 2022 over de WEB besproken?", "sinds 2022", "Wat is er over de WEB besproken?"),
+        ("Wat is er in de laatste vergadering besloten over X?", "de laatste vergadering", "Wat is er besloten over X?"),
+        # The meeting stays when only its date is the phrase's point.
+        ("Wie vertegenwoordigde Laren in het overleg van februari 2023?", "overleg van februari 2023",
+         "Wie vertegenwoordigde Laren in het overleg?"),
+        # Nothing but the phrase: the question is kept as it is.
+        ("Vorig jaar?", "vorig jaar", "Vorig jaar?"),
+    ],
+)
+def test_a_time_phrase_the_filters_apply_leaves_the_retrieval_query(question, phrase, expected):
+    from regioassist.assistant import without_phrase
+
+    assert without_phrase(question, phrase) == expected

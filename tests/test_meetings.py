@@ -314,3 +314,9 @@ def test_a_meeting_day_the_index_lacks_is_named_with_the_meetings_there_are(meet
     assert unknown_meeting("Wat is besloten in de vergadering van 18 maart 2021?", meetings) is None
     assert unknown_meeting("Wat is besloten over verblijf?", meetings) is None
     assert unknown_meeting("the meeting of 6 October", meetings, "en")[0] == "6 October"
+
+
+def test_ontbraken_asks_who_was_absent() -> None:
+    from regioassist.meetings import question_kind
+
+    assert question_kind("Wie ontbraken er bij het overleg van 23 februari 2023?") == "absent"

@@ -54,6 +54,26 @@ def topic_of(question: str) -> str:
     return " ".join(w for w in content_words(question) if not stems(w) <= GENERIC_STEMS and not w.isdigit())
 
 
+def without_phrase(question: str, phrase: str) -> str:
+    """``question`` with ``phrase`` (and a preposition left dangling before it) taken out.
+
+    >>> without_phrase("Wat is er sinds 2022 over de WEB besproken?", "sinds 2022")
+    'Wat is er over de WEB besproken?'
+    >>> without_phrase("Wat is er in de laatste vergadering besloten over X?", "de laatste vergadering")
+    'Wat is er besloten over X?'
+    >>> without_phrase("Wie vertegenwoordigde Laren in het overleg van februari 2023?", "overleg van februari 2023")
+    'Wie vertegenwoordigde Laren in het overleg?'
+    """
+    if not phrase:
+        return question
+    # "het overleg van februari 2023": the meeting stays, only its date goes.
+    phrase = re.sub(r"^\w*(?:overleg|vergadering|bijeenkomst|meeting|pfho)\w*\s+(?:van|op|of|on)\s+", "", phrase, flags=re.I)
+    pattern = re.compile(rf"(?:\b(?:in|op|van|tijdens|during|in the|at)\s+)?{re.escape(phrase)}", re.IGNORECASE)
+    stripped = " ".join(pattern.sub(" ", question, count=1).split())
+    stripped = re.sub(r"\s+([?.!,])", r"\1", stripped)
+    return stripped if len(content_words(stripped)) >= 1 else question
+
+
 def standalone_question(question: str, history: Sequence[str]) -> str:
     """Make a follow-up answerable on its own by carrying the topic of the earlier turns.
 
@@ -169,8 +189,11 @@ class Assistant:
         if answer is None and may_ask_about_meetings(query):  # a regex check: the records are built only when it passes
             answer = answer_from_structure(query, language, self.meetings(), scope or None, self.answerer.phrases)
         if answer is None:
-            hits = self.retriever.retrieve(query, top_k=self.settings.top_k, filters=scope or None)
-            answer = self.answerer.answer(query, language, hits)
+            # A time phrase the filters already apply is no topic: "sinds 2022" must not pull in
+            # passages that happen to mention 2022.
+            topical = without_phrase(query, reading.phrase) if reading and reading.applied and scope else query
+            hits = self.retriever.retrieve(topical, top_k=self.settings.top_k, filters=scope or None)
+            answer = self.answerer.answer(topical, language, hits)
         return dataclasses.replace(
             answer,
             question=question,

@@ -58,8 +58,8 @@ _KINDS: tuple[tuple[str, re.Pattern], ...] = tuple((kind, re.compile(pattern, re
     ("kenmerk", r"\b(?:kenmerk|referentienummer|reference number|zaaknummer)\b"),
     ("role", r"\b(?:welke gemeente|namens|vertegenwoordig\w*|portefeuilles?|which municipality|represent\w*|"
              r"portfolios?|wie is|who is)\b"),
-    ("absent", r"\b(?:afwezig\w*|afgemeld\w*|afmelding\w*|verhinderd|niet aanwezig|absent\w*|absences?|"
-               r"not present|(?:did not|didn't) attend)"),
+    ("absent", r"\b(?:afwezig\w*|afgemeld\w*|afmelding\w*|verhinderd|niet aanwezig|ontbr(?:a|e)k\w*|absent\w*|"
+               r"absences?|missing|not present|(?:did not|didn't) attend)"),
     ("present", r"\b(?:aanwezig\w*|presentielijst|present|attend\w*|attendance|deelnemers|participants|"
                 r"namen deel)\b"),
     ("agenda", r"\bagenda ?punten\b|\bagenda items\b|\b(?:op|on) (?:de|the) agenda\b|\b(?:welke|which) (?:onderwerpen|"
