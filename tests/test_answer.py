@@ -167,3 +167,15 @@ def test_a_sentence_that_only_restates_the_question_brings_the_one_after_it():
                section="Agenda en mededelingen", date=dt.date(2023, 2, 23))
     answer = ExtractiveAnswerer(None, 0.8).answer("Wie maakte er gebruik van het spreekrecht en waarover?", "nl", [item])
     assert "overlast door jongeren" in answer.text
+
+
+def test_the_quoted_passage_must_name_the_municipality_asked_about():
+    toming = hit("t", "De meeste gemeenten kunnen akkoord gaan met de richting uit de scenariostudie.",
+                 section="Stand zaken Tomingroep", date=dt.date(2021, 3, 18), domain="Werk en Inkomen",
+                 decisions=("De meeste gemeenten kunnen akkoord gaan met de richting uit de scenariostudie.",))
+    elsewhere = hit("w", "Weesp sluit per 2022 aan bij Amsterdam.", section="Mededelingen", date=dt.date(2021, 3, 18),
+                    dense=0.81)
+    answerer = ExtractiveAnswerer(None, 0.8)
+    answer = answerer.answer("Heeft Weesp ingestemd met de richting voor de Tomingroep?", "nl", [toming, elsewhere])
+    assert not answer.answered and "Weesp" in answer.text
+    assert answerer.answer("Hebben de gemeenten ingestemd met de richting voor de Tomingroep?", "nl", [toming]).answered

@@ -305,6 +305,13 @@ class ExtractiveAnswerer:
             missing = [phrases[f"missing_{c}"] for c in wanted_cues(question) if ANSWER_CUES[c].required]
             reason = phrases["decline_missing"].format(missing=missing[0]) if missing else phrases["decline"]
             return Answer(question, language, False, reason, (), tuple(hits), confidence=0.0)
+        # The passages quoted must mention the municipality asked about, not merely some passage
+        # retrieved: "Heeft Weesp ingestemd?" is not answered by an item where "most municipalities" agreed.
+        quoted = fold(" ".join(h.chunk.indexed_text for h in citations.hits))
+        for name in names_in(question):
+            if fold(name) in MUNICIPALITIES and not spans_documents(question) and not name_covered(name, quoted):
+                return Answer(question, language, False, phrases["decline_name"].format(name=name), (), tuple(hits),
+                              confidence=0.0)
         confidence = max(h.dense_score for h in relevant)
         return Answer(question, language, True, text, citations.build(), tuple(hits), confidence=confidence)
 
@@ -322,6 +329,8 @@ class ExtractiveAnswerer:
         text = fold(" ".join(h.chunk.indexed_text for h in hits))
         splitter = self._splitter()
         for name in names_in(question):
+            if stems(name) and stems(name) <= GENERIC_STEMS:
+                continue  # the overleg itself ("PFHO") is named by every passage's context, or none
             # In an English question a capitalised word may be plain English ("Youth"): only a
             # name the documents use elsewhere, or a municipality, counts there.
             known = language == "nl" or fold(name) in MUNICIPALITIES or (
