@@ -320,3 +320,16 @@ def test_ontbraken_asks_who_was_absent() -> None:
     from regioassist.meetings import question_kind
 
     assert question_kind("Wie ontbraken er bij het overleg van 23 februari 2023?") == "absent"
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Welke documenten kan ik hier allemaal raadplegen?", "documents"),
+        ("Over welke onderwerpen ging het deel Jeugd en Onderwijs van het overleg van 18 maart 2021?", "agenda"),
+    ],
+)
+def test_more_ways_to_ask_for_the_documents_and_the_agenda(question: str, kind: str) -> None:
+    from regioassist.meetings import question_kind
+
+    assert question_kind(question) == kind

@@ -47,8 +47,8 @@ from regioassist.store import Filters, domain_key
 # a "who" word, an attendance noun or a named person (see ``question_kind``).
 _KINDS: tuple[tuple[str, re.Pattern], ...] = tuple((kind, re.compile(pattern, re.I)) for kind, pattern in (
     ("documents", r"\b(?:welke|wat voor|hoeveel|which|what|how many)\b.{0,30}\b(?:documenten|bestanden|documents|"
-                  r"files)\b.{0,40}\b(?:ge[iï]ndexeerd|index|beschikbaar|heb je|ken je|zijn er|indexed|available|"
-                  r"do you have|are there)\b"),
+                  r"files)\b.{0,40}\b(?:ge[iï]ndexeerd|index|beschikbaar|heb je|ken je|zijn er|raadplegen|inzien|"
+                  r"doorzoeken|indexed|available|do you have|are there|can i)\b"),
     ("meetings", r"\b(?:welke|hoeveel|which|how many)\s+(?:\w+\s+)?(?:vergaderingen|overleggen|bijeenkomsten|"
                  r"meetings|resum[ée]s|vergaderdata)\b|\bwanneer vergader\w*\b|\b(?:wanneer|when)\s+(?:was|waren|"
                  r"vond|vonden|were|did|took)\s+(?:het|de|the)\s+(?:overleg\w*|vergadering\w*|meetings?)\b"),
@@ -62,7 +62,8 @@ _KINDS: tuple[tuple[str, re.Pattern], ...] = tuple((kind, re.compile(pattern, re
                r"absences?|missing|not present|(?:did not|didn't) attend)"),
     ("present", r"\b(?:aanwezig\w*|presentielijst|present|attend\w*|attendance|deelnemers|participants|"
                 r"namen deel)\b"),
-    ("agenda", r"\bagenda ?punten\b|\bagenda items\b|\b(?:op|on) (?:de|the) agenda\b|\b(?:welke|which) (?:onderwerpen|"
+    ("agenda", r"\bagenda ?punten\b|\bagenda items\b|\b(?:op|on) (?:de|the) agenda\b|"
+               r"\b(?:over )?(?:welke|which) (?:onderwerpen|punten|topics|subjects)\b.{0,20}\b(?:ging|gingen|went)\b|\b(?:welke|which) (?:onderwerpen|"
                r"punten|topics|items|subjects) (?:zijn|werden|stonden|kwamen|were)\b.{0,25}\b(?:besproken|behandeld|"
                r"agenda|orde|discussed)\b"),
 ))
