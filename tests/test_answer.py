@@ -179,3 +179,10 @@ def test_the_quoted_passage_must_name_the_municipality_asked_about():
     answer = answerer.answer("Heeft Weesp ingestemd met de richting voor de Tomingroep?", "nl", [toming, elsewhere])
     assert not answer.answered and "Weesp" in answer.text
     assert answerer.answer("Hebben de gemeenten ingestemd met de richting voor de Tomingroep?", "nl", [toming]).answered
+
+
+def test_an_english_decision_question_finds_its_item_by_the_dutch_word_it_contains():
+    answerer = ExtractiveAnswerer(None, 0.8, splitter=lambda: splitter_of(VERBLIJF_2021, VERBLIJF_2023))
+    answer = answerer.answer("What was decided about residential youth care (verblijf)?", "en", [VERBLIJF_2021])
+    assert answer.text.startswith("Decisions and agreements on")
+    assert "Afgesproken is de contracten voort te zetten." in answer.text

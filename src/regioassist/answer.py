@@ -378,6 +378,11 @@ class ExtractiveAnswerer:
         # The words after "over" name the topic; the rest may only scope it ("in de laatste
         # vergadering", "vóór 2022"), and the retrieval filters already applied that scope.
         topic = stems(topic_words(question)) - GENERIC_STEMS or stems(question) - GENERIC_STEMS
+        splitter = self._splitter()
+        if splitter is not None and topic & self.known_stems(splitter):
+            # Only words the documents use can find the item: "residential youth care (verblijf)"
+            # is about "verblijf".
+            topic &= self.known_stems(splitter)
         by_item: dict[tuple[str, str | None], list[Hit]] = {}
         for hit in hits:
             if not hit.chunk.decisions:
