@@ -186,3 +186,14 @@ def test_an_english_decision_question_finds_its_item_by_the_dutch_word_it_contai
     answer = answerer.answer("What was decided about residential youth care (verblijf)?", "en", [VERBLIJF_2021])
     assert answer.text.startswith("Decisions and agreements on")
     assert "Afgesproken is de contracten voort te zetten." in answer.text
+
+
+def test_a_decision_ending_in_a_colon_brings_its_points():
+    text = ("Wendy van Neer geeft een toelichting. Portefeuillehouders nemen kennis van de presentatie en geven de "
+            "volgende aandachtspunten aan:\n- Aanbieders moeten binnen 30 dagen declareren.\n"
+            "- Bij overmacht mag daarvan worden afgeweken.\n- Ervaringsdeskundigen worden betrokken.\n"
+            "Het volgende overleg is in juni. Daar komt de monitor aan bod.")
+    item = hit("w", text, section="Stand zaken WEB", date=dt.date(2021, 3, 18), domain="Werk en Inkomen",
+               decisions=("Portefeuillehouders nemen kennis van de presentatie en geven de volgende aandachtspunten aan:",))
+    answer = ExtractiveAnswerer(None, 0.8).answer("Wat is afgesproken over de WEB?", "nl", [item])
+    assert "30 dagen" in answer.text and "overmacht" in answer.text and "Ervaringsdeskundigen" in answer.text

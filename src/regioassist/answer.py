@@ -440,7 +440,10 @@ class ExtractiveAnswerer:
             return others + decisions
         picked: list[str] = []
         for i, sentence in enumerate(sentences):
-            if is_decision[i]:
+            if is_decision[i] and sentence.rstrip().endswith(":"):
+                # "... geven de volgende aandachtspunten aan:" -- the points are the decision.
+                picked += [s for s, dec in zip(sentences[i + 1 : i + 1 + LIST_ITEMS], is_decision[i + 1 :]) if not dec]
+            elif is_decision[i]:
                 following = sentences[i + 1] if i + 1 < len(sentences) else ""
                 if following and not is_decision[i + 1] and len(following) >= 25 and not is_debris(following):
                     picked.append(following)
