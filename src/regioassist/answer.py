@@ -491,7 +491,7 @@ class ExtractiveAnswerer:
             # "Wat zeggen het programma en het resumé over X?": the best sentences of each document,
             # not the five best of whichever document resembles the question most.
             eligible = _best_per_source(candidates, scores)
-            limit = max(limit, LIST_SENTENCES)
+            limit = SENTENCES_PER_SOURCE * MAX_SOURCES
         for i in sorted(eligible, key=lambda i: -scores[i]):
             key = " ".join(words(candidates[i][2]))  # overlapping chunks hold the same sentence: quote it once
             if key not in seen and len(chosen) < limit:
@@ -556,7 +556,7 @@ _DOCUMENT_KINDS = {
     "letter": r"\w*brief\w*", "proposal": r"voorstel\w*",
 }
 _TWO_TIMES = re.compile(r"\b(?:19|20)\d{2}\b.*\ben\b.*\b(?:19|20)\d{2}\b|\btussen\b.+\ben\b|\bdaarna\b|\blater(?:e)?\b", re.I)
-SENTENCES_PER_SOURCE = 2
+SENTENCES_PER_SOURCE = 3
 MAX_SOURCES = 3
 
 
