@@ -197,3 +197,13 @@ def test_a_decision_ending_in_a_colon_brings_its_points():
                decisions=("Portefeuillehouders nemen kennis van de presentatie en geven de volgende aandachtspunten aan:",))
     answer = ExtractiveAnswerer(None, 0.8).answer("Wat is afgesproken over de WEB?", "nl", [item])
     assert "30 dagen" in answer.text and "overmacht" in answer.text and "Ervaringsdeskundigen" in answer.text
+
+
+def test_a_why_question_prefers_the_sentence_that_gives_a_reason():
+    item = hit("j", "Join Us organiseert groepen voor jongeren die zich eenzaam voelen. "
+               "De groepen in Huizen zijn tijdelijk gestopt omdat er minder aanmeldingen waren. "
+               "Jongerenwerkers blijven aandacht houden voor eenzaamheid.",
+               section="Join us", date=dt.date(2021, 3, 18))
+    answerer = ExtractiveAnswerer(None, 0.8, max_sentences=1)
+    answer = answerer.answer("Waarom zijn de Join Us groepen in Huizen gestopt?", "nl", [item])
+    assert "minder aanmeldingen" in answer.text

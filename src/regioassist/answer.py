@@ -88,6 +88,12 @@ ANSWER_CUES = {
         re.compile(r"\b[A-Z][a-zë]+ (?:(?:van|de|der|den) )*[A-Z][a-zë]+"),
         False,
     ),
+    # "Waarom ...?" is answered by the sentence that gives a reason.
+    "why": AnswerCue(
+        re.compile(r"\b(?:waarom|om welke reden|why|for what reason)\b", re.I),
+        re.compile(r"\b(?:omdat|doordat|vanwege|wegens|als gevolg|reden|oorzaak|daardoor|zodat|because|due to)\b", re.I),
+        False,
+    ),
     # A decision question answered from passages without recorded decisions: the sentences that
     # say what the meeting did ("neemt kennis van", "stemt in met", "is akkoord") come first.
     "decision": AnswerCue(
