@@ -611,8 +611,12 @@ def _continuation(sentence: str, sentences: list[str], question: str) -> list[st
         if named:
             return named
     asked = stems(question) - GENERIC_STEMS
-    if after and asked and len(asked & stems(sentence)) >= RESTATES * len(asked) and not is_debris(after[0]):
-        return after[:1]
+    if after and asked and len(asked & stems(sentence)) >= RESTATES * len(asked):
+        # Of the next two sentences, the one that carries what is asked (a reason, an amount).
+        cues = [ANSWER_CUES[name] for name in wanted_cues(question)]
+        carrying = [s for s in after[:2] if cues and any(cue.answers.search(s) for cue in cues)]
+        following = (carrying or after[:1])[0]
+        return [] if is_debris(following) else [following]
     return []
 
 
