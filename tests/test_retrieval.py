@@ -5,7 +5,7 @@ import pytest
 
 from regioassist.keyword import KeywordIndex
 from regioassist.models import Chunk, DocType
-from regioassist.retrieval import HybridRetriever, SectionTitles, reciprocal_rank_fusion
+from regioassist.retrieval import HybridRetriever, SectionTitles, reciprocal_rank_fusion, score_fusion
 from regioassist.store import Filters, MemoryStore
 
 pytestmark = pytest.mark.unit
@@ -28,6 +28,28 @@ def test_rrf_ties_keep_first_seen_order():
 
 def test_rrf_empty():
     assert reciprocal_rank_fusion([[], []]) == []
+
+
+def test_score_fusion_worked_example():
+    # w = 0.7. dense cosines a 0.90, b 0.85, c 0.80 -> min-max 1.0, 0.5, 0.0; BM25 c 6.0, d 3.0 -> 1.0, 0.5.
+    # a = 0.7 * 1.0 = 0.70; b = 0.7 * 0.5 = 0.35; c = 0.7 * 0 + 0.3 * 1.0 = 0.30; d = 0.3 * 0.5 = 0.15
+    fused = score_fusion({"a": 0.90, "b": 0.85, "c": 0.80}, {"c": 6.0, "d": 3.0}, dense_weight=0.7)
+    assert [cid for cid, _ in fused] == ["a", "b", "c", "d"]
+    assert [s for _, s in fused] == pytest.approx([0.70, 0.35, 0.30, 0.15])
+
+
+def test_score_fusion_keeps_a_clear_dense_first_above_a_shared_middling_chunk():
+    # Under RRF (k=60) "m", 15th in both lists, scores 2/75 = 0.0267 against 1/61 = 0.0164 for the
+    # dense first "d". By score: d = 0.7 * 1.0 = 0.70; m = 0.7 * 0.5 + 0.3 * 0.5 = 0.50.
+    fused = dict(score_fusion({"d": 0.90, "m": 0.85, "z": 0.80}, {"k": 4.0, "m": 2.0}, dense_weight=0.7))
+    assert max(fused, key=fused.get) == "d"
+    assert fused["m"] == pytest.approx(0.50)
+
+
+def test_score_fusion_edge_cases():
+    assert score_fusion({}, {}) == []
+    # one dense candidate scales to 1.0; BM25 scores of 0 add nothing
+    assert score_fusion({"a": 0.8}, {"b": 0.0}, dense_weight=0.7) == [("a", pytest.approx(0.7)), ("b", 0.0)]
 
 
 # --- agenda items named in the question ---------------------------------------------------------
@@ -102,12 +124,24 @@ def dyslexia_retriever():
 
 def test_named_agenda_item_ranks_above_a_similar_passage():
     retriever = dyslexia_retriever()
-    # Without the title in the question the decoy leads both rankings:
-    # decoy = 1/61 + 1/61 = 0.0328, item = 1/62 + 1/62 = 0.0323.
+    # Without the title in the question the decoy leads both scores:
+    # dense min-max decoy 1.0, item 0.6, other 0.0; BM25 / its best: decoy 1.0, item below 1.
+    # decoy = 0.7 * 1.0 + 0.3 * 1.0 = 1.0 > item = 0.7 * 0.6 + 0.3 * x = 0.42 + 0.3x.
     plain = retriever.retrieve("Wat is er gezegd over inkoop bij ernstige dyslexie?", top_k=3)
     assert [h.chunk.id for h in plain][:2] == ["decoy", "item"]
-    # Naming the item adds a third ranking with the item first:
-    # item = 1/62 + 1/62 + 1/61 = 0.0486 > decoy = 0.0328.
+    assert plain[0].score == pytest.approx(1.0)
+    # Naming the item adds NAMED_TITLE_BONUS (1.0) to its fused score: 1.42 + 0.3x > 1.0.
+    named = retriever.retrieve(QUESTION, top_k=3)
+    assert [h.chunk.id for h in named][:2] == ["item", "decoy"]
+    assert named[0].score > 1.42
+
+
+def test_reciprocal_rank_fusion_is_still_available():
+    retriever = dyslexia_retriever()
+    retriever.dense_weight = None
+    # decoy = 1/61 + 1/61 = 0.0328; item = 1/62 + 1/62 (+ 1/61 when named) = 0.0323 (0.0486)
+    plain = retriever.retrieve("Wat is er gezegd over inkoop bij ernstige dyslexie?", top_k=3)
+    assert [h.chunk.id for h in plain][:2] == ["decoy", "item"]
     named = retriever.retrieve(QUESTION, top_k=3)
     assert [h.chunk.id for h in named][:2] == ["item", "decoy"]
     assert named[0].score == pytest.approx(2 / 62 + 1 / 61)

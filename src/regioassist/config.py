@@ -65,7 +65,16 @@ class Settings(BaseSettings):
     )
     chunk_overlap: int = Field(default=150, ge=0, description="Characters shared by neighbouring chunks of one item.")
     candidates: int = Field(default=30, ge=1, description="Hits each retriever returns before fusion.")
-    rrf_k: int = Field(default=60, ge=1, description="The k of reciprocal rank fusion: 1 / (k + rank).")
+    rrf_k: int = Field(
+        default=60, ge=1, description="The k of reciprocal rank fusion, 1 / (k + rank); used when dense_weight is None."
+    )
+    dense_weight: float | None = Field(
+        default=0.7,
+        ge=0.0,
+        le=1.0,
+        description="Share of the min-max scaled dense score in the fused score, BM25 (scaled by its best) the rest; "
+        "None fuses by reciprocal rank instead (eval hit@1 0.863 at 0.7 against 0.830).",
+    )
     top_k: int = Field(
         default=10, ge=1, description="Fused hits handed to the answerer (and scored by the evaluation)."
     )
