@@ -208,3 +208,21 @@ def test_a_why_question_prefers_the_sentence_that_gives_a_reason():
         "Waarom zijn de Join Us groepen in Huizen gestopt?", "nl", [item]
     )
     assert "minder aanmeldingen" in answer.text
+
+
+def test_a_sentence_that_points_back_comes_with_the_one_before_it():
+    item = hit("h", "Hilversum levert een ambtelijke inzet van twee dagen per week. "
+               "Deze persoon trekt op met de senior beleidsmedewerker van de gemandateerde gemeente. "
+               "Het Regioplan is in juni klaar.",
+               section="Inzet gemeentelijke capaciteit", date=dt.date(2023, 2, 23))
+    answer = ExtractiveAnswerer(None, 0.8, max_sentences=1).answer(
+        "Welke ambtelijke inzet levert Hilversum?", "nl", [item]
+    )
+    assert "gemandateerde gemeente" in answer.text and "Regioplan" not in answer.text
+
+
+def test_a_run_of_urls_is_never_quoted():
+    item = hit("u", "Monitoring in 2024 https://www.rijksoverheid.nl/a https://www.rijksoverheid.nl/b. "
+               "Het rapport komt in het najaar van 2021.", section="Opzet evaluatie", date=dt.date(2021, 3, 18))
+    answer = ExtractiveAnswerer(None, 0.8).answer("Wanneer komt het rapport in 2024?", "nl", [item])
+    assert "https://" not in answer.text

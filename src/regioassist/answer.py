@@ -228,7 +228,7 @@ class Citations:
 
 
 FACT_PASSAGES = 5  # passages whose sentences compete to answer a factual question
-RANK_WEIGHT = 0.1  # per rank: a sentence of the best passage starts 0.4 ahead of one of the fifth
+RANK_WEIGHT = 0.05  # per rank: a sentence of the best passage starts 0.2 ahead of one of the fifth
 # A question that asks for several things ("Welke mededelingen werden er gedaan?") is answered
 # with up to LIST_SENTENCES sentences instead of max_sentences.
 LIST_QUESTION = re.compile(
@@ -238,12 +238,17 @@ LIST_QUESTION = re.compile(
 )
 LIST_SENTENCES = 5
 LIST_ITEMS = 6  # items quoted from the list after a sentence ending in a colon
+# A sentence that opens by pointing back at the one before it continues that sentence.
+POINTS_BACK = re.compile(
+    r"^(?:deze|dit|die|dat|zij|hij|ze|daarbij|daarnaast|daarmee|daardoor|daarom|hiervoor|hierbij|hiermee|ook|wel|"
+    r"maar|echter|bovendien|tevens|this|these|they|it)\b",
+    re.IGNORECASE,
+)
 RESTATES = 0.6  # share of the question's words a sentence repeats to count as restating it
 # The proposal a decision adopts, and a note added to the minutes after the meeting.
 PROPOSAL = re.compile(r"\b(?:voorgesteld|voorstel (?:is|om)|stelt voor|wordt gevraagd|gevraagd wordt|proposed)\b", re.I)
 AFTER_THE_MEETING = re.compile(r"^(?:noot|n\.b\.|naschrift)\b", re.I)
 NEIGHBOUR_SHARE = 0.3  # share of the previous sentence's word overlap a sentence inherits
-DEBRIS_PENALTY = 0.6
 _URL = re.compile(r"https?://|www\.\w", re.I)
 
 
@@ -470,7 +475,8 @@ class ExtractiveAnswerer:
     def _facts(self, question: str, language: str, hits: list[Hit], citations: Citations) -> str | None:
         """The best-answering sentences; None when none holds the kind of information asked for."""
         per_hit = [split_sentences(hit.chunk.text) for hit in hits[:FACT_PASSAGES]]
-        candidates = [(rank, hit, s) for rank, (hit, ss) in enumerate(zip(hits, per_hit)) for s in ss]
+        # A run of URLs is never quoted, however well its year or words match.
+        candidates = [(rank, hit, s) for rank, (hit, ss) in enumerate(zip(hits, per_hit)) for s in ss if not is_debris(s)]
         required = [ANSWER_CUES[c] for c in wanted_cues(question) if ANSWER_CUES[c].required]
         if required:
             # An amount or a date only answers when it stands in a passage about the question's
@@ -544,7 +550,6 @@ class ExtractiveAnswerer:
         scores = [
             lex + cos + RANK_WEIGHT * (FACT_PASSAGES - rank) - (0.3 if len(s) < 15 else 0.0)
             + sum(0.3 for cue in wants if cue.answers.search(s))
-            - (DEBRIS_PENALTY if is_debris(s) else 0.0)
             for (rank, _, s), lex, cos in zip(candidates, lexical, dense)
         ]
         # The answer often stands in the sentence after the one that repeats the question's words
@@ -610,6 +615,9 @@ def _continuation(sentence: str, sentences: list[str], question: str) -> list[st
         named = [s for s in after[:1] if who.answers.search(s)]
         if named:
             return named
+    if after and POINTS_BACK.match(after[0]) and not is_debris(after[0]):
+        # "Deze persoon trekt samen op met ...", "Daarnaast ...": it continues the chosen sentence.
+        return after[:1]
     asked = stems(question) - GENERIC_STEMS
     if after and asked and len(asked & stems(sentence)) >= RESTATES * len(asked):
         # Of the next two sentences, the one that carries what is asked (a reason, an amount).

@@ -133,7 +133,12 @@ class Assistant:
         # embeds the same candidate sentences for many questions: one cache serves both.
         cached = CachedEmbedder(embedder)
         self.retriever = HybridRetriever(  # reads index.keyword per query: uploads show up at once
-            index.store, lambda: index.keyword, cached, candidates=settings.candidates, rrf_k=settings.rrf_k
+            index.store,
+            lambda: index.keyword,
+            cached,
+            candidates=settings.candidates,
+            rrf_k=settings.rrf_k,
+            dense_weight=settings.dense_weight,
         )
         self.answerer = ExtractiveAnswerer(
             cached,
