@@ -124,3 +124,13 @@ def test_a_time_phrase_the_filters_apply_leaves_the_retrieval_query(question, ph
     from regioassist.assistant import without_phrase
 
     assert without_phrase(question, phrase) == expected
+
+
+def test_a_follow_up_can_be_read_with_its_conversations_topic():
+    from regioassist.assistant import with_earlier_topic
+
+    history = ["Hoe wordt de inkoop sociaal domein geëvalueerd?"]
+    assert with_earlier_topic("Wanneer komt het rapport?", history).startswith("Wanneer komt het rapport over inkoop")
+    assert with_earlier_topic("Wanneer komt het rapport?", []) is None
+    # A question that already holds the earlier topic gains nothing.
+    assert with_earlier_topic("Wanneer wordt de inkoop sociaal domein geëvalueerd?", history) is None

@@ -107,6 +107,24 @@ def _with_topic(question: str, topic: str) -> str:
     return f"{text.rstrip(' ?.!')} over {topic}?"
 
 
+def with_earlier_topic(question: str, history: Sequence[str]) -> str | None:
+    """``question`` with the topic of the latest earlier turn that has one; None without history.
+
+    >>> with_earlier_topic("Wanneer komt het rapport?", ["Hoe wordt de inkoop sociaal domein geëvalueerd?"])
+    'Wanneer komt het rapport over inkoop sociaal domein geëvalueerd?'
+    """
+    for earlier in reversed(history):
+        topic = topic_of(earlier)
+        if topic and not stems(topic) <= stems(question):
+            return _with_topic(question, topic)
+    return None
+
+
+def best_dense(hits) -> float:
+    """The highest dense similarity among ``hits`` (0 when none has one)."""
+    return max((h.dense_score for h in hits if h.dense_score is not None), default=0.0)
+
+
 def scope_from_question(question: str, anchors: Anchors | Callable[[], Anchors] = Anchors()) -> Filters:
     """The dates a question's time phrase scopes it to (``timephrases.read_time``); none when it names none.
 
@@ -198,6 +216,13 @@ class Assistant:
             # passages that happen to mention 2022.
             topical = without_phrase(query, reading.phrase) if reading and reading.applied and scope else query
             hits = self.retriever.retrieve(topical, top_k=self.settings.top_k, filters=scope or None)
+            carried = with_earlier_topic(topical, history) if query == question else None
+            if carried:
+                # "Wanneer komt het rapport?" after a question on the evaluation of the inkoop: read
+                # with the conversation's topic too, and keep the reading the documents match better.
+                carried_hits = self.retriever.retrieve(carried, top_k=self.settings.top_k, filters=scope or None)
+                if best_dense(carried_hits) > best_dense(hits):
+                    topical, hits, query = carried, carried_hits, carried
             answer = self.answerer.answer(topical, language, hits)
         return dataclasses.replace(
             answer,
