@@ -226,3 +226,13 @@ def test_a_run_of_urls_is_never_quoted():
                "Het rapport komt in het najaar van 2021.", section="Opzet evaluatie", date=dt.date(2021, 3, 18))
     answer = ExtractiveAnswerer(None, 0.8).answer("Wanneer komt het rapport in 2024?", "nl", [item])
     assert "https://" not in answer.text
+
+
+def test_welke_mededelingen_reads_the_mededelingen_section_in_order():
+    text = ("Onlangs is er een subsidieaanvraag voor de Regio Deal ingediend bij het Rijk. "
+            "Helaas is de subsidieaanvraag niet gehonoreerd door het Rijk. "
+            "Wel kan er in een volgende ronde een nieuwe aanvraag worden gedaan.")
+    section = hit("m", text, section="Mededelingen", date=dt.date(2023, 2, 23), domain="Gezondheid en Ondersteuning")
+    answer = ExtractiveAnswerer(None, 0.8).answer("Welke mededelingen werden er gedaan?", "nl", [section])
+    lines = [line for line in answer.text.splitlines() if line.startswith("- ")]
+    assert lines[0].startswith("- Onlangs is er een subsidieaanvraag") and "niet gehonoreerd" in lines[1]

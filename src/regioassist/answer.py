@@ -491,9 +491,19 @@ class ExtractiveAnswerer:
             ]
         if not candidates:
             return None
-        scores = self._score_sentences(question, candidates)
-        best = max(scores)
         many = LIST_QUESTION.search(question) is not None
+        named = {id(h) for h in hits[:FACT_PASSAGES] if many and names_section(question, h.chunk.section)}
+        if named and not required:
+            # "Welke mededelingen werden er gedaan?": the section the question names, read in order,
+            # rather than the sentences that happen to share its words ("... kan een aanvraag worden gedaan").
+            candidates = [c for c in candidates if id(c[1]) in named and len(c[2]) >= 25]
+            candidates.sort(key=lambda c: (c[1].chunk.start, c[0]))
+            scores = [float(len(candidates) - i) for i in range(len(candidates))]  # document order
+        else:
+            scores = self._score_sentences(question, candidates)
+        if not candidates:
+            return None
+        best = max(scores)
         limit, share = (LIST_SENTENCES, 0.75) if many else (self.max_sentences, 0.85)
         chosen: list[int] = []
         seen: set[str] = set()
@@ -569,6 +579,28 @@ _DOCUMENT_KINDS = {
 _TWO_TIMES = re.compile(r"\b(?:19|20)\d{2}\b.*\ben\b.*\b(?:19|20)\d{2}\b|\btussen\b.+\ben\b|\bdaarna\b|\blater(?:e)?\b", re.I)
 SENTENCES_PER_SOURCE = 3
 MAX_SOURCES = 3
+
+
+# Sections that hold several separate items: mededelingen, rondvraag, toezeggingen, actielijst, ...
+CONTAINER_SECTION = re.compile(r"\b(?:mededeling\w*|rondvraag|toezegging\w*|actie(?:lijst|punten)|conformstuk\w*|"
+                               r"ingekomen stukken)\b", re.I)
+
+
+def names_section(question: str, section: str | None) -> bool:
+    """Does the question name this meeting section by all of its words ("welke mededelingen" -> "Mededelingen")?
+
+    Only sections that collect several short items count (CONTAINER_SECTION): their items are the
+    answer, in order. An agenda item named by the question is left to the sentence scoring.
+
+    >>> names_section("Welke mededelingen werden er gedaan?", "Mededelingen")
+    True
+    >>> names_section("Welke mededelingen werden er gedaan?", "Agenda en mededelingen")
+    False
+    """
+    if not section or not CONTAINER_SECTION.search(section):
+        return False
+    words_ = stems(section)
+    return bool(words_) and words_ <= stems(question)
 
 
 def spans_documents(question: str) -> bool:
