@@ -498,7 +498,7 @@ class ExtractiveAnswerer:
             # rather than the sentences that happen to share its words ("... kan een aanvraag worden gedaan").
             candidates = [c for c in candidates if id(c[1]) in named and len(c[2]) >= 25]
             candidates.sort(key=lambda c: (c[1].chunk.start, c[0]))
-            scores = [float(len(candidates) - i) for i in range(len(candidates))]  # document order
+            scores = [1.0] * len(candidates)  # all equal: the first LIST_SENTENCES in document order
         else:
             scores = self._score_sentences(question, candidates)
         if not candidates:
