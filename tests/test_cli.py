@@ -92,7 +92,7 @@ def test_reingest_changes_nothing_and_bad_file_is_one_line(ingested, tmp_path):
     bad.write_bytes(b"%PDF-1.4 this is not really a pdf")
     before = json.loads(runner.invoke(app, ["status", "--index", str(ingested), "--json"]).stdout)
     result = runner.invoke(app, ["ingest", "documents", str(bad), "--index", str(ingested)])
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # a failed file fails the command; the rest of the batch still counts
     assert "read 0, skipped as unchanged 5, failed 1" in result.stdout
     failures = [line for line in result.stderr.splitlines() if line.startswith("failed:")]
     assert len(failures) == 1 and "kapot.pdf" in failures[0]

@@ -218,3 +218,19 @@ def test_pdf_running_lines_and_page_numbers_are_dropped(tmp_path: Path) -> None:
     raw = read_document(write_pdf(tmp_path / "brief.pdf", pages))
     assert raw.text == "Eerste alinea loopt door over de\npagina heen en eindigt hier."
     assert raw.page_at(raw.text.index("pagina heen")) == 2
+
+
+def test_utf16_text_with_a_bom_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "utf16.txt"
+    path.write_bytes("Resumé van het overleg: € 30.000 voor dagbesteding.".encode("utf-16"))  # BOM + UTF-16
+    assert read_document(path).text == "Resumé van het overleg: € 30.000 voor dagbesteding."
+
+
+def test_a_zip_that_is_not_a_word_file(tmp_path: Path) -> None:
+    import zipfile
+
+    path = tmp_path / "export.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("readme.txt", "geen Word-document")
+    line = _one_line_error(path)
+    assert "export.docx" in line and "not a valid .docx file" in line and "\n" not in line
