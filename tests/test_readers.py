@@ -234,3 +234,27 @@ def test_a_zip_that_is_not_a_word_file(tmp_path: Path) -> None:
         archive.writestr("readme.txt", "geen Word-document")
     line = _one_line_error(path)
     assert "export.docx" in line and "not a valid .docx file" in line and "\n" not in line
+
+
+def test_a_file_over_the_limit_is_refused_without_being_read(tmp_path: Path, monkeypatch) -> None:
+    import regioassist.readers as readers
+
+    path = tmp_path / "export.txt"
+    with path.open("wb") as handle:  # a sparse 3 MB file: nothing to read but its size
+        handle.truncate(3 * 1024 * 1024)
+    monkeypatch.setattr(readers, "MAX_FILE_MB", 2)
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("the file was read"))
+    assert _one_line_error(path).endswith("too large (3 MB; the limit is 2 MB)")
+
+
+def test_an_encrypted_pdf_with_an_empty_user_password_opens(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    pdf.cell(0, 6, "Het PFHO stelt het voorstel vast.")
+    pdf.set_encryption(owner_password="eigenaar", user_password="")
+    path = tmp_path / "beveiligd.pdf"
+    pdf.output(str(path))
+    assert "Het PFHO stelt het voorstel vast." in read_document(path).text

@@ -69,8 +69,16 @@ def read_document(path: Path, source: str | None = None) -> RawDocument:
     )
 
 
+# The largest file read, checked from the file system before a byte is read: a 2 GB export must
+# not be pulled into memory to find out it is too big. The shipped documents are 20-60 kB.
+MAX_FILE_MB = 100
+
+
 def _read_bytes(path: Path, name: str) -> bytes:
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_MB * 1024 * 1024:
+            raise _error(name, f"too large ({size / 1024 / 1024:.0f} MB; the limit is {MAX_FILE_MB} MB)")
         return path.read_bytes()
     except FileNotFoundError:
         raise _error(name, "file not found") from None
