@@ -182,16 +182,21 @@ def test_image_onlywrite_pdf(tmp_path: Path) -> None:
     assert _one_line_error(path).endswith("image-only PDF, no extractable text")
 
 
-def test_encryptedwrite_pdf(tmp_path: Path) -> None:
+def _encrypted_pdf(path: Path, text: str, user_password: str) -> Path:
+    """A one-page PDF with ``text``, encrypted with an owner password and ``user_password``."""
     from fpdf import FPDF
 
     pdf = FPDF()
     pdf.add_page()
     pdf.set_font("helvetica", size=11)
-    pdf.cell(0, 6, "Vertrouwelijk")
-    pdf.set_encryption(owner_password="eigenaar", user_password="geheim")
-    path = tmp_path / "geheim.pdf"
+    pdf.cell(0, 6, text)
+    pdf.set_encryption(owner_password="eigenaar", user_password=user_password)
     pdf.output(str(path))
+    return path
+
+
+def test_encryptedwrite_pdf(tmp_path: Path) -> None:
+    path = _encrypted_pdf(tmp_path / "geheim.pdf", "Vertrouwelijk", user_password="geheim")
     assert _one_line_error(path).endswith("encrypted PDF (password required)")
 
 
@@ -248,13 +253,5 @@ def test_a_file_over_the_limit_is_refused_without_being_read(tmp_path: Path, mon
 
 
 def test_an_encrypted_pdf_with_an_empty_user_password_opens(tmp_path: Path) -> None:
-    from fpdf import FPDF
-
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("helvetica", size=11)
-    pdf.cell(0, 6, "Het PFHO stelt het voorstel vast.")
-    pdf.set_encryption(owner_password="eigenaar", user_password="")
-    path = tmp_path / "beveiligd.pdf"
-    pdf.output(str(path))
+    path = _encrypted_pdf(tmp_path / "beveiligd.pdf", "Het PFHO stelt het voorstel vast.", user_password="")
     assert "Het PFHO stelt het voorstel vast." in read_document(path).text

@@ -390,10 +390,11 @@ class ExtractiveAnswerer:
         # vergadering", "vóór 2022"), and the retrieval filters already applied that scope.
         topic = stems(topic_words(question)) - GENERIC_STEMS or stems(question) - GENERIC_STEMS
         splitter = self._splitter()
-        if splitter is not None and topic & self.known_stems(splitter):
+        known = self.known_stems(splitter) if splitter is not None else frozenset()
+        if topic & known:
             # Only words the documents use can find the item: "residential youth care (verblijf)"
             # is about "verblijf".
-            topic &= self.known_stems(splitter)
+            topic &= known
         by_item: dict[tuple[str, str | None], list[Hit]] = {}
         for hit in hits:
             if not hit.chunk.decisions:
@@ -572,10 +573,10 @@ class ExtractiveAnswerer:
 
 # Kinds of document a question can name; naming two ("het programma en het resumé") or two times
 # ("in 2021 en 2023", "tussen maart 2021 en februari 2023") asks for more than one document.
-_DOCUMENT_KINDS = {
-    "programma": r"programma\w*", "minutes": r"resum[eé]s?|overleggen|vergaderingen|verslag\w*",
-    "letter": r"\w*brief\w*", "proposal": r"voorstel\w*",
-}
+_DOCUMENT_KINDS = tuple(
+    re.compile(rf"\b(?:{pattern})\b", re.I)
+    for pattern in (r"programma\w*", r"resum[eé]s?|overleggen|vergaderingen|verslag\w*", r"\w*brief\w*", r"voorstel\w*")
+)
 _TWO_TIMES = re.compile(r"\b(?:19|20)\d{2}\b.*\ben\b.*\b(?:19|20)\d{2}\b|\btussen\b.+\ben\b|\bdaarna\b|\blater(?:e)?\b", re.I)
 SENTENCES_PER_SOURCE = 3
 MAX_SOURCES = 3
@@ -613,7 +614,7 @@ def spans_documents(question: str) -> bool:
     >>> spans_documents("Wat kost de dyslexiezorg?")
     False
     """
-    kinds = sum(bool(re.search(rf"\b(?:{pattern})\b", question, re.I)) for pattern in _DOCUMENT_KINDS.values())
+    kinds = sum(bool(kind.search(question)) for kind in _DOCUMENT_KINDS)
     return kinds >= 2 or bool(_TWO_TIMES.search(question))
 
 

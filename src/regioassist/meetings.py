@@ -37,7 +37,6 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from regioassist.answer import Citations, format_date, topic_words
-from regioassist.chunking import DUTCH_MONTHS
 from regioassist.metadata import FIELD, MEETING_TYPES, MONTHS, dutch_date
 from regioassist.models import AgendaEntry, Answer, Chunk, DocType, Hit, Outline, Person
 from regioassist.prompts import DEFAULT_PHRASES, load_phrases
@@ -132,11 +131,9 @@ def build_meetings(chunks: Iterable[Chunk]) -> tuple[MeetingRecord, ...]:
 # "het overleg van 6 oktober", "de vergadering van 12 januari 2022": one meeting, named by its day.
 _MEETING_ON_DAY = re.compile(
     r"\b(?:\w*overleg|vergadering|bijeenkomst|pfho|meeting)\s+(?:van|op|of|on)\s+(\d{1,2})\s+("
-    + "|".join(DUTCH_MONTHS) + r"|january|february|march|april|may|june|july|august|september|october|november|december"
-    r")(?:\s+((?:19|20)\d{2}))?\b",
+    + "|".join(_MONTH) + r")(?:\s+((?:19|20)\d{2}))?\b",
     re.IGNORECASE,
 )
-_ENGLISH_MONTHS = "january february march april may june july august september october november december".split()
 
 
 def unknown_meeting(question: str, meetings: Sequence[MeetingRecord], language: str = "nl") -> tuple[str, str] | None:
@@ -154,7 +151,7 @@ def unknown_meeting(question: str, meetings: Sequence[MeetingRecord], language: 
     if not match or not dates:
         return None
     day, month_name, year = int(match.group(1)), match.group(2).lower(), match.group(3)
-    month = (DUTCH_MONTHS.index(month_name) if month_name in DUTCH_MONTHS else _ENGLISH_MONTHS.index(month_name)) + 1
+    month = _MONTH[month_name]
     if any(d.day == day and d.month == month and (year is None or d.year == int(year)) for d in dates):
         return None
     asked = format_date(dt.date(int(year or 2000), month, day), language)
