@@ -248,7 +248,7 @@ def test_a_file_over_the_limit_is_refused_without_being_read(tmp_path: Path, mon
     with path.open("wb") as handle:  # a sparse 3 MB file: nothing to read but its size
         handle.truncate(3 * 1024 * 1024)
     monkeypatch.setattr(readers, "MAX_FILE_MB", 2)
-    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("the file was read"))
+    monkeypatch.setattr(readers, "_read_all", lambda path: pytest.fail("the file was read"))
     assert _one_line_error(path).endswith("too large (3 MB; the limit is 2 MB)")
 
 

@@ -75,17 +75,36 @@ MAX_FILE_MB = 100
 
 
 def _read_bytes(path: Path, name: str) -> bytes:
+    """The file's bytes, read once; refused when too large, gone, or changed while it was read.
+
+    A file another program is still writing (a copy in progress, a sync client) would be
+    indexed half; its size and modification time before and after the read must agree.
+    """
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_MB * 1024 * 1024:
-            raise _error(name, f"too large ({size / 1024 / 1024:.0f} MB; the limit is {MAX_FILE_MB} MB)")
-        return path.read_bytes()
+        before = path.stat()
     except FileNotFoundError:
         raise _error(name, "file not found") from None
+    except OSError as error:
+        raise _error(name, f"cannot read file ({error.strerror or error})") from None
+    if before.st_size > MAX_FILE_MB * 1024 * 1024:
+        raise _error(name, f"too large ({before.st_size / 1024 / 1024:.0f} MB; the limit is {MAX_FILE_MB} MB)")
+    try:
+        data = _read_all(path)
+        after = path.stat()
+    except FileNotFoundError:
+        raise _error(name, "disappeared while being read; not indexed") from None
     except IsADirectoryError:
         raise _error(name, "is a directory, not a file") from None
     except OSError as error:
         raise _error(name, f"cannot read file ({error.strerror or error})") from None
+    if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns) or len(data) != after.st_size:
+        raise _error(name, "changed while being read; not indexed, try again when it is complete")
+    return data
+
+
+def _read_all(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read()
 
 
 # --- plain text ---------------------------------------------------------------
