@@ -71,6 +71,16 @@ def test_round_trip_keeps_every_field(filled):
                         decisions=("Het voorstel wordt vastgesteld.",))
 
 
+def test_round_trip_keeps_the_ocr_mark_and_the_language(store):
+    import dataclasses
+
+    scanned = dataclasses.replace(chunk("s1", "scan.pdf"), ocr=True, language="de")
+    store.upsert("/scan", [scanned], np.stack([unit(0)]))
+    got = store.get(["s1"])["s1"]
+    assert (got.ocr, got.language) == (True, "de")
+    assert got == scanned
+
+
 @pytest.mark.parametrize(
     "filters, expected",
     [
@@ -133,3 +143,16 @@ def test_chunks_from_before_the_stamp_have_no_time(tmp_path):
     store._collection.upsert(ids=["o1"], embeddings=[unit(0)], documents=[old.indexed_text], metadatas=[meta])
     assert store.indexed_times() == {"/old": None}
     assert store.get(["o1"])["o1"] == old
+
+
+@pytest.mark.integration
+def test_chunks_from_before_ocr_and_language_read_as_text_layer_and_dutch(tmp_path):
+    from regioassist.store import chunk_to_metadata
+
+    store = ChromaStore(tmp_path / "chroma")
+    old = chunk("o1", "old.txt")
+    meta = chunk_to_metadata(old, "/old")
+    del meta["ocr"], meta["language"]  # written by a version that did not record them
+    store._collection.upsert(ids=["o1"], embeddings=[unit(0)], documents=[old.indexed_text], metadatas=[meta])
+    got = store.get(["o1"])["o1"]
+    assert (got.ocr, got.language) == (False, "nl")

@@ -222,6 +222,8 @@ class Citations:
                 quote=" ".join(quotes),
                 score=hit.dense_score if hit.dense_score is not None else hit.score,
                 passage=hit.chunk.text,
+                ocr=hit.chunk.ocr,
+                language=hit.chunk.language,
             )
             for i, (hit, quotes) in enumerate(zip(self.hits, self.quotes))
         )
@@ -698,6 +700,8 @@ def render(answer: Answer, phrases: dict[str, dict[str, str]] | None = None) -> 
             where.append(f"{phrases['item']}: {c.agenda_item}")
         if c.page:
             where.append(f"{phrases['page']} {c.page}")
+        if c.ocr:
+            where.append("OCR")  # read from a scan: the quote may hold misread words
         where.append(c.source)
         lines.append(f"[{c.n}] " + " · ".join(where))
         lines.append(f'    "{c.quote}"')

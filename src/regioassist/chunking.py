@@ -144,6 +144,8 @@ def chunk_document(doc: ParsedDocument, chunk_chars: int = 900, overlap_chars: i
                     start=start,
                     end=end,
                     decisions=decisions,
+                    ocr=_read_by_ocr(doc, start, end),
+                    language=doc.language,
                 )
             )
     if chunks:
@@ -159,6 +161,14 @@ def outline_of(doc: ParsedDocument) -> Outline:
         agenda=tuple(AgendaEntry(s.title, s.domain) for s in doc.agenda_items),
         lines=doc.header_lines, absences=doc.absences,
     )
+
+
+def _read_by_ocr(doc: ParsedDocument, start: int, end: int) -> bool:
+    """Does the passage at ``start:end`` lie (partly) on a page read by OCR?"""
+    if not doc.ocr_pages:
+        return False
+    first, last = doc.page_at(start) or 1, doc.page_at(max(start, end - 1)) or 1
+    return any(first <= page <= last for page in doc.ocr_pages)
 
 
 def _body_start(doc: ParsedDocument, section: Section) -> int:

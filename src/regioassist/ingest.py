@@ -26,7 +26,7 @@ from regioassist.structure import parse_document
 
 # Bump when reading, structure finding or chunking changes what a file becomes: every
 # file is then re-indexed once, though its bytes did not change.
-PIPELINE_VERSION = "5"  # 3: outline on the first chunk; 4: compounds split in the keyword index; 5: more structure shapes
+PIPELINE_VERSION = "6"  # 3: outline on the first chunk; 4: compounds split in the keyword index; 5: more structure shapes; 6: OCR of scanned pages, each chunk's ocr mark and document language
 
 
 @dataclass

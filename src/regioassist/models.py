@@ -49,13 +49,15 @@ class RawDocument:
     """A file's text as read from disk, before any structure is found.
 
     ``page_starts[i]`` is the character offset in ``text`` where page ``i + 1``
-    begins; it is empty when the format has no pages we can see.
+    begins; it is empty when the format has no pages we can see. ``ocr_pages``
+    are the 1-based pages whose text was read by OCR (a scan has no text layer).
     """
 
     source: str
     text: str
     page_starts: tuple[int, ...] = ()
     content_hash: str = ""
+    ocr_pages: tuple[int, ...] = ()
 
     def page_at(self, offset: int) -> int | None:
         """The 1-based page that holds character ``offset``, or None without pages."""
@@ -179,7 +181,11 @@ class Outline:
 
 @dataclass(frozen=True)
 class ParsedDocument:
-    """A document with the structure we found in it."""
+    """A document with the structure we found in it.
+
+    ``language`` is the ISO 639-1 code of the text's language ("nl", "en", "de"), "und" when
+    undecidable; ``ocr_pages`` are the pages read by OCR, as on the ``RawDocument``.
+    """
 
     source: str
     text: str
@@ -198,6 +204,8 @@ class ParsedDocument:
     domains: tuple[str, ...] = ()
     sections: tuple[Section, ...] = ()
     page_starts: tuple[int, ...] = ()
+    ocr_pages: tuple[int, ...] = ()
+    language: str = "nl"
 
     def page_at(self, offset: int) -> int | None:
         """The 1-based page that holds character ``offset``, or None without pages."""
@@ -218,7 +226,9 @@ class Chunk:
 
     ``text`` is the passage as it stands in the document (what is quoted);
     ``context`` is the header (title, date, domain, agenda item) that is
-    embedded and keyword-indexed together with the passage.
+    embedded and keyword-indexed together with the passage. ``ocr`` says the
+    passage (some of its pages) was read by OCR from a scan; ``language`` is
+    its document's language (ISO 639-1, "und" when undecidable).
     """
 
     id: str
@@ -238,6 +248,8 @@ class Chunk:
     end: int = 0
     decisions: tuple[str, ...] = ()
     outline: Outline | None = None  # the document's outline, on its first chunk only
+    ocr: bool = False
+    language: str = "nl"
 
     @property
     def indexed_text(self) -> str:
@@ -271,6 +283,8 @@ class Citation:
     score: float
     # The passage the quote stands in, for a source card that shows it in its context.
     passage: str = field(default="", compare=False, repr=False)
+    ocr: bool = False  # the passage was read by OCR from a scan: its words may be misread
+    language: str = "nl"  # the document's language (ISO 639-1), "und" when undecidable
 
 
 @dataclass(frozen=True)

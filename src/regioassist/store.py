@@ -86,7 +86,9 @@ def chunk_to_metadata(chunk: Chunk, path_key: str, indexed_at: str = "") -> dict
     """Flat, Chroma-storable metadata (no None values, no lists).
 
     ``indexed_at`` is when the file was indexed (ISO UTC); indexes from before the
-    field lack it, which :meth:`VectorStore.indexed_times` reports as None.
+    field lack it, which :meth:`VectorStore.indexed_times` reports as None. So do
+    they lack ``ocr`` and ``language``, which :func:`chunk_from_record` reads as
+    False and "nl".
     """
     meta = {
         "path": path_key,
@@ -109,6 +111,8 @@ def chunk_to_metadata(chunk: Chunk, path_key: str, indexed_at: str = "") -> dict
         "decisions": json.dumps(list(chunk.decisions), ensure_ascii=False),
         # The document's outline, JSON, on its first chunk only ("" elsewhere): ~2 kB for a resumé.
         "outline": json.dumps(chunk.outline.to_json(), ensure_ascii=False) if chunk.outline else "",
+        "ocr": chunk.ocr,
+        "language": chunk.language,
     }
     return meta
 
@@ -134,6 +138,10 @@ def chunk_from_record(chunk_id: str, document: str, meta: dict) -> Chunk:
         end=meta["end"],
         decisions=tuple(json.loads(meta["decisions"])),
         outline=Outline.from_json(json.loads(meta["outline"])) if meta.get("outline") else None,
+        # Indexes from before OCR and language detection lack the keys: their files had a
+        # text layer (scans were refused), and the corpus is Dutch.
+        ocr=bool(meta.get("ocr", False)),
+        language=meta.get("language") or "nl",
     )
 
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from regioassist import metadata as meta
 from regioassist.decisions import decision_status, find_decisions, sentences
+from regioassist.language import document_language
 from regioassist.models import DocType, Mention, ParsedDocument, RawDocument, Section
 
 # The regional social-domain programmes; '&' and 'en' are the same.
@@ -136,7 +137,8 @@ def parse_document(raw: RawDocument) -> ParsedDocument:
         header_lines=_quotable_lines(header_lines, meeting, minutes),
         absences=_absences(sections) if minutes else (),
         domains=tuple(dict.fromkeys(s.domain for s in sections if s.domain)),
-        sections=sections, page_starts=raw.page_starts,
+        sections=sections, page_starts=raw.page_starts, ocr_pages=raw.ocr_pages,
+        language=document_language(plain),
     )
 
 

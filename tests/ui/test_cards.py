@@ -52,3 +52,14 @@ def test_body_has_the_place_the_marked_passage_and_the_link():
     assert "Agendapunt: <b>Verblijf</b>" in body and "18 maart 2021" in body and "Pagina 5" in body
     assert "<mark>Het PFHO stelt het voorstel vast.</mark>" in body
     assert 'href="/gradio_api/file=/data/r.pdf#page=5"' in body and "Open het document op pagina 5" in body
+
+
+def test_a_passage_read_by_ocr_and_a_document_not_in_dutch_say_so():
+    scanned = citation(source="/data/scan.pdf", page=2, ocr=True)
+    assert card_title(scanned) == "[2] 18 maart 2021 · Jeugd en Onderwijs · agendapunt Verblijf · p. 2 · tekst via OCR"
+    assert "tekst via OCR (uit een scan gelezen" in card_body(scanned)
+    english = citation(language="en")
+    assert card_title(english).endswith(" · taal: en") and " · taal: en" in card_body(english)
+    # Dutch, and a language that could not be told, go unmentioned; so does a text layer.
+    for plain in (citation(), citation(language="und")):
+        assert "taal" not in card_title(plain) + card_body(plain) and "OCR" not in card_body(plain)

@@ -2,8 +2,9 @@
 
 A card names the document, the meeting date, the domain, the agenda item and
 the page, shows the passage with the quoted sentences highlighted, and links to
-the original file (a PDF opens at its page). Pure functions: the chat turns
-their output into Gradio messages.
+the original file (a PDF opens at its page). A passage read by OCR from a scan
+says so ("tekst via OCR"), and a document not in Dutch names its language
+("taal: en"). Pure functions: the chat turns their output into Gradio messages.
 
 >>> from regioassist.models import Citation
 >>> c = Citation(1, "documents/001.txt", "Resumé PFHO", "resumé", "2021-03-18", "Jeugd en Onderwijs",
@@ -68,6 +69,9 @@ def document_label(title: str, doc_type: str, date: dt.date | str | None) -> str
     return title
 
 
+OCR_NOTE = "tekst via OCR"
+
+
 def card_title(citation: Citation) -> str:
     """The card's one-line title, readable while the card is closed."""
     parts = [dutch_date(citation.date)] if citation.date else [citation.title]
@@ -78,7 +82,19 @@ def card_title(citation: Citation) -> str:
         parts.append(f"{label} {citation.agenda_item}")
     if citation.page:
         parts.append(f"p. {citation.page}")
-    return f"[{citation.n}] " + " · ".join(parts)
+    return f"[{citation.n}] " + " · ".join(parts + reading_notes(citation))
+
+
+
+def reading_notes(citation: Citation) -> list[str]:
+    """What a reader should know about the text itself: read from a scan, or not in Dutch.
+
+    Dutch and an undecidable language ("und") say nothing.
+    """
+    notes = [OCR_NOTE] if citation.ocr else []
+    if citation.language not in ("nl", "und", ""):
+        notes.append(f"taal: {citation.language}")
+    return notes
 
 
 def highlight(passage: str, quote: str) -> str:
@@ -119,6 +135,9 @@ def card_body(citation: Citation) -> str:
         facts.append(f"Agendapunt: <b>{html.escape(citation.agenda_item)}</b>")
     if citation.page:
         facts.append(f"Pagina {citation.page}")
+    for note in reading_notes(citation):
+        scan = " (uit een scan gelezen: woorden kunnen verkeerd herkend zijn)" if note == OCR_NOTE else ""
+        facts.append(html.escape(note) + scan)
     passage = citation.passage or citation.quote
     page = f" op pagina {citation.page}" if citation.page and citation.source.lower().endswith(".pdf") else ""
     link = (
