@@ -134,3 +134,50 @@ def test_ask_with_filters(ingested):
     )
     answer = json.loads(result.stdout)
     assert answer["citations"] and all(c["date"] >= "2023-01-01" for c in answer["citations"])
+
+
+@pytest.mark.integration
+def test_index_check_and_repair(tmp_path, fake_embedder):
+    import dataclasses
+
+    from regioassist.index import LocalIndex
+    from regioassist.ingest import ingest_paths, source_name
+
+    doc = tmp_path / "a.txt"
+    doc.write_text("RESUMÉ\n\nPleegzorg\n\nHet overleg stelt het voorstel over pleegzorg vast.\n", encoding="utf-8")
+    index_dir = tmp_path / "index"
+    index = LocalIndex.open(index_dir)
+    ingest_paths([doc], index, fake_embedder)
+    n = len(index.store.all_chunks())
+
+    result = runner.invoke(app, ["index", "check", "--index", str(index_dir)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [f"index {index_dir}: {n} chunks in Chroma, {n} in the keyword index", "consistent"]
+
+    chunk = index.store.all_chunks()[0]
+    index.store.upsert(str(doc.resolve()), [dataclasses.replace(chunk, id="copy")],
+                       fake_embedder.embed([chunk.indexed_text], kind="passage"))
+    result = runner.invoke(app, ["index", "check", "--index", str(index_dir)])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"index {index_dir}: {n + 1} chunks in Chroma, {n} in the keyword index",
+        f"problem: {source_name(doc)}: 1 passage stored more than once",
+        f"problem: {source_name(doc)}: 1 chunk in Chroma but not in the keyword index",
+        "inconsistent: 2 problems (regioassist index check --repair mends them)",
+    ]
+
+    result = runner.invoke(app, ["index", "check", "--repair", "--index", str(index_dir)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        f"repaired: deleted the {n + 1} chunks of {source_name(doc)}; index it again: regioassist ingest {doc.resolve()}",
+        "repaired: rebuilt the keyword index from the 0 chunks in Chroma",
+        f"index {index_dir}: 0 chunks in Chroma, 0 in the keyword index",
+        "consistent",
+    ]
+
+
+@pytest.mark.unit
+def test_index_check_without_index(tmp_path):
+    result = runner.invoke(app, ["index", "check", "--index", str(tmp_path / "none")])
+    assert result.exit_code == 2
+    assert result.stderr.strip().endswith("no index here yet (run: regioassist ingest documents/)")

@@ -55,19 +55,32 @@ def ingest(
     index: Optional[Path] = IndexOption,
     prune: bool = typer.Option(False, "--prune", help="Also remove indexed files that no longer exist."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    wait: Optional[float] = typer.Option(
+        None, "--wait", help="Seconds to wait while another process writes the index (default: as long as it takes)."
+    ),
 ) -> None:
     """Read, chunk, embed and index documents. Unchanged files are skipped.
 
     A file that cannot be read is reported in one line and the rest is indexed; the exit
-    status is 1 when any file failed.
+    status is 1 when any file failed. One process writes an index at a time: a second
+    ingest waits for the first (or gives up after --wait seconds, exit 2).
     """
     from rich.console import Console
 
+    from regioassist.index import IndexBusy, LocalIndex
     from regioassist.pipeline import ingest_into
 
     console = Console(stderr=True)
     settings = settings_for(index)
-    report = ingest_into(settings, paths, prune=prune, progress=lambda p, s: console.print(f"  {p}: {s}"))
+    target = LocalIndex.open(settings.index_dir, settings.collection)
+    try:
+        with target.writing(timeout_s=wait, on_wait=lambda: _say_waiting(settings.index_dir)):
+            report = ingest_into(
+                settings, paths, prune=prune, index=target, progress=lambda p, s: console.print(f"  {p}: {s}")
+            )
+    except IndexBusy as error:
+        fail(str(error))
+        return
     if as_json:
         typer.echo(json.dumps(report.to_json(), ensure_ascii=False))
     else:
@@ -80,6 +93,10 @@ def ingest(
     if report.failed:
         # The rest of the batch is indexed; the exit status still tells a script that something failed.
         raise typer.Exit(1)
+
+
+def _say_waiting(index_dir: Path) -> None:
+    typer.echo(f"{index_dir}: another process is writing this index; waiting until it is done (Ctrl-C stops)", err=True)
 
 
 @app.command()
@@ -313,6 +330,33 @@ def feedback_export(
         fail(f"{out if isinstance(error, OSError) else database}: {error}")
         return
     typer.echo(f"{len(items)} items from {len(records)} feedback rows", err=True)
+
+
+index_app = typer.Typer(help="Look after the index: do Chroma and the keyword index agree?", no_args_is_help=True)
+app.add_typer(index_app, name="index")
+
+
+@index_app.command("check")
+def index_check(
+    index: Optional[Path] = IndexOption,
+    repair: bool = typer.Option(False, "--repair", help="Mend what is found (rebuild, delete damaged files' chunks)."),
+) -> None:
+    """Check that Chroma and the keyword index hold the same chunks, each once.
+
+    Exit 0 when consistent, 1 with one line per problem when not. --repair rebuilds the keyword
+    index and deletes the chunks of damaged files (index those again), under the write lock.
+    """
+    from regioassist.integrity import check_index, repair_index
+
+    settings = settings_for(index)
+    if not (settings.index_dir / "chroma").exists():
+        fail(f"{settings.index_dir}: no index here yet (run: regioassist ingest documents/)")
+    run = repair_index if repair else check_index
+    report = run(settings.index_dir, settings.collection, on_wait=lambda: _say_waiting(settings.index_dir))
+    for line in report.lines():
+        typer.echo(line)
+    if not report.consistent:
+        raise typer.Exit(1)
 
 
 @app.command("eval")

@@ -10,6 +10,27 @@ serialises processes, plus a lock that serialises the threads of this one.
 Readers never wait: they read ``LocalIndex.keyword``, which a rebuild replaces
 in one assignment, so a query sees the old keyword index or the new one.
 
+Crashes. The two indexes are written one after the other, so a writer killed
+half-way can leave them disagreeing (chunks stored in Chroma whose keyword index
+was never rebuilt). The keyword index is derived data and cheap to rebuild
+(125 chunks: 0.1 s), so :meth:`LocalIndex.open` compares its ids with Chroma's
+and, when they differ or its files cannot be read, rebuilds it from Chroma under
+the write lock and says so in a log line; when another writer holds the lock it
+leaves the mending to that writer, whose own rebuild ends the disagreement. Every
+ingest also ends with that comparison. The keyword index itself is saved
+atomically (``keyword.py``). What Chroma holds is checked and mended by
+``regioassist index check [--repair]`` (``integrity.py``).
+
+Other processes' writes. A long-running reader (the chat server) must see what
+``regioassist ingest`` in another process wrote. Its keyword index is loaded
+once, and chromadb keeps one client per directory whose vector index, loaded on
+the first query, does not follow another process's writes (it would miss new
+chunks and return deleted ones without their record). So every rebuild writes a
+new token into ``index/.generation``; a reader compares it at most once a second
+(one small file read) and, when it changed, loads the new keyword index and
+reopens its Chroma collection. Until then its queries skip rows another process
+deleted.
+
 >>> # idx = LocalIndex.open(Path("index")); idx.status().chunks
 >>> # with idx.writing(timeout_s=5): ...   # raises IndexBusy after 5 s
 """
@@ -17,6 +38,7 @@ in one assignment, so a query sees the old keyword index or the new one.
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import threading
 import time
@@ -24,12 +46,17 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
-from regioassist.keyword import KeywordIndex
+from regioassist.keyword import KeywordIndex, KeywordIndexError
 from regioassist.store import ChromaStore, VectorStore
 
 LOCK_FILE = ".write.lock"
+GENERATION_FILE = ".generation"  # a new token after every rebuild: readers reload when it changed
+KEYWORD_DIR = "bm25"
+FRESHNESS_S = 1.0  # a reader looks at the generation at most this often
+
+log = logging.getLogger(__name__)
 
 
 class IndexBusy(RuntimeError):
@@ -60,33 +87,55 @@ class WriteLock:
         self.path = path
         self._thread_lock = threading.RLock()
         self._depth = 0  # only touched by the thread that holds _thread_lock
+        self._owner: int | None = None  # that thread's ident
         self._fd: int | None = None
 
+    @property
+    def depth(self) -> int:
+        """How deep the calling thread nests ``hold()`` (0 when it does not hold the lock)."""
+        return self._depth if self._owner == threading.get_ident() else 0
+
     @contextmanager
-    def hold(self, timeout_s: float | None = None) -> Iterator[None]:
-        """Hold the lock; wait for it, or raise :class:`IndexBusy` after ``timeout_s`` seconds."""
+    def hold(self, timeout_s: float | None = None, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+        """Hold the lock; wait for it, or raise :class:`IndexBusy` after ``timeout_s`` seconds.
+
+        ``on_wait`` is called once, before waiting, when the lock is not free at once.
+        """
         deadline = None if timeout_s is None else time.monotonic() + timeout_s
-        if not self._thread_lock.acquire(timeout=-1 if timeout_s is None else max(timeout_s, 0)):
-            raise IndexBusy(self.path.parent)
+        if not self._thread_lock.acquire(blocking=False):
+            if on_wait is not None:
+                on_wait()
+                on_wait = None
+            if not self._thread_lock.acquire(timeout=-1 if timeout_s is None else max(timeout_s, 0)):
+                raise IndexBusy(self.path.parent)
         try:
             if self._depth == 0:
-                self._fd = self._lock_file(deadline)
+                self._fd = self._lock_file(deadline, on_wait)
+                self._owner = threading.get_ident()
             self._depth += 1
             try:
                 yield
             finally:
                 self._depth -= 1
-                if self._depth == 0 and self._fd is not None:
-                    fcntl.flock(self._fd, fcntl.LOCK_UN)
-                    os.close(self._fd)
-                    self._fd = None
+                if self._depth == 0:
+                    self._owner = None
+                    if self._fd is not None:
+                        fcntl.flock(self._fd, fcntl.LOCK_UN)
+                        os.close(self._fd)
+                        self._fd = None
         finally:
             self._thread_lock.release()
 
-    def _lock_file(self, deadline: float | None) -> int:
+    def _lock_file(self, deadline: float | None, on_wait: Callable[[], None] | None) -> int:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return fd
+            except BlockingIOError:
+                if on_wait is not None:
+                    on_wait()
             if deadline is None:
                 fcntl.flock(fd, fcntl.LOCK_EX)
                 return fd
@@ -131,36 +180,219 @@ class IndexStatus:
         }
 
 
+def read_generation(directory: Path) -> str:
+    """The token of the index's last rebuild ("" before the first)."""
+    try:
+        return (Path(directory) / GENERATION_FILE).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return ""
+
+
+def bump_generation(directory: Path) -> str:
+    """Write a new token (written beside, renamed over: a reader reads the old one or the new)."""
+    token = f"{time.time_ns()}-{os.getpid()}"
+    staged = Path(directory) / f"{GENERATION_FILE}.{os.getpid()}"
+    staged.write_text(token + "\n", encoding="utf-8")
+    os.replace(staged, Path(directory) / GENERATION_FILE)
+    return token
+
+
+class LiveCollection:
+    """A Chroma collection that can be reopened, standing in for ``ChromaStore._collection``.
+
+    chromadb keeps one client per directory per process, and its vector index, loaded on the
+    first query, does not follow another process's writes. :meth:`reopen` drops the cached
+    client so that a new one reads the collection from disk again. Until then, ids another
+    process deleted come back from ``query`` without document or metadata (they are skipped),
+    and asking for the vector of a chunk another process added fails (the collection is then
+    reopened and asked again). Everything else is passed to the collection as it is.
+    """
+
+    def __init__(self, path: Path, name: str, collection) -> None:
+        self._path, self._name = path, name
+        self._collection = collection
+
+    @classmethod
+    def open(cls, path: Path, name: str) -> "LiveCollection":
+        live = cls(path, name, None)
+        live.reopen()
+        return live
+
+    def reopen(self) -> None:
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        # chromadb's cache of clients, keyed by the path the client was made with; an old client
+        # lives on for the queries running on it now.
+        SharedSystemClient._identifier_to_system.pop(str(self._path), None)
+        self._collection = ChromaStore(self._path, self._name)._collection
+
+    def _read(self, method: str, *args, **kwargs):
+        from chromadb.errors import InternalError
+
+        try:
+            return getattr(self._collection, method)(*args, **kwargs)
+        except InternalError:  # "Error finding id": a vector index older than the records
+            log.info("%s: reopened after a read failed on a stale vector index", self._path)
+            self.reopen()
+            return getattr(self._collection, method)(*args, **kwargs)
+
+    def get(self, *args, **kwargs):
+        return self._read("get", *args, **kwargs)
+
+    def query(self, *args, **kwargs):
+        result = self._read("query", *args, **kwargs)
+        rows = result.get("metadatas") or result.get("documents")
+        if not rows or all(row is not None for per_query in rows for row in per_query):
+            return result
+        kept = dict(result)
+        for key, per_query in result.items():
+            if key != "included" and per_query is not None:
+                kept[key] = [
+                    [value for value, row in zip(values, rows[q]) if row is not None]
+                    for q, values in enumerate(per_query)
+                ]
+        return kept
+
+    def __getattr__(self, name: str):
+        return getattr(self._collection, name)
+
+
+def stored_ids(store: VectorStore) -> set[str]:
+    """The ids of every chunk in ``store`` (for Chroma without reading the chunks themselves)."""
+    collection = getattr(store, "_collection", None)
+    if collection is not None:
+        return set(collection.get(include=[])["ids"])
+    return {c.id for c in store.all_chunks()}
+
+
 class LocalIndex:
     """A vector store plus its keyword index, persisted under ``directory``."""
 
-    def __init__(self, directory: Path, store: VectorStore, keyword: KeywordIndex) -> None:
+    def __init__(
+        self, directory: Path, store: VectorStore, keyword: KeywordIndex, generation: str | None = None
+    ) -> None:
         self.directory = Path(directory)
         self.store = store
-        self.keyword = keyword  # replaced whole by rebuild_keyword; readers fetch it per query
+        self._keyword = keyword  # replaced whole by rebuild_keyword; readers fetch it per query
+        self._keyword_error: str | None = None  # why the saved keyword index could not be read
         self._write_lock = WriteLock(self.directory / LOCK_FILE)
+        self._generation = read_generation(self.directory) if generation is None else generation
+        self._checked_at = time.monotonic()
+        self._reloading = threading.Lock()
 
     @classmethod
-    def open(cls, directory: Path, collection: str = "regioassist") -> "LocalIndex":
-        directory = Path(directory)
-        store = ChromaStore(directory / "chroma", collection)
-        return cls(directory, store, KeywordIndex.load(directory / "bm25"))
+    def open(cls, directory: Path, collection: str = "regioassist", mend: bool = True) -> "LocalIndex":
+        """Open (or create) the index in ``directory``.
 
-    def writing(self, timeout_s: float | None = None):
+        With ``mend`` (the default) a keyword index that disagrees with Chroma, or cannot be
+        read, is rebuilt at once (see the module docstring); ``mend=False`` opens it as it is.
+        """
+        directory = Path(directory)
+        generation = read_generation(directory)  # before loading: a write after it is reloaded later
+        # A client of its own, not one this process made earlier: that one may predate other processes' writes.
+        live = LiveCollection.open(directory / "chroma", collection)
+        store = ChromaStore(directory / "chroma", collection)  # the cached client live just made
+        store._collection = live
+        keyword, error = _load_keyword(directory)
+        index = cls(directory, store, keyword, generation)
+        index._keyword_error = error
+        if mend:
+            index.mend_keyword()
+        return index
+
+    @property
+    def keyword(self) -> KeywordIndex:
+        """The keyword index to search now; another process's rebuild is loaded within a second."""
+        if time.monotonic() - self._checked_at >= FRESHNESS_S:
+            self.refresh()
+        return self._keyword
+
+    @property
+    def keyword_error(self) -> str | None:
+        """Why the saved keyword index could not be read when it was last loaded (None: it could)."""
+        return self._keyword_error
+
+    def refresh(self) -> bool:
+        """Load another writer's changes when the generation moved; True when it did.
+
+        One thread reloads; the others meanwhile go on with what they have.
+        """
+        if not self._reloading.acquire(blocking=False):
+            return False
+        try:
+            self._checked_at = time.monotonic()
+            generation = read_generation(self.directory)
+            if generation == self._generation:
+                return False
+            started = time.perf_counter()
+            collection = getattr(self.store, "_collection", None)
+            if isinstance(collection, LiveCollection):
+                collection.reopen()
+            keyword, error = _load_keyword(self.directory)
+            if error is None:
+                self._keyword = keyword
+            self._keyword_error = error
+            self._generation = generation
+            log.info("%s: reloaded after another writer (%.2f s)", self.directory, time.perf_counter() - started)
+            return True
+        finally:
+            self._reloading.release()
+
+    @contextmanager
+    def writing(self, timeout_s: float | None = None, on_wait: Callable[[], None] | None = None):
         """Context manager around every write: one writer at a time across threads and processes.
 
-        Waits for the lock by default; with ``timeout_s`` raises :class:`IndexBusy` when it
-        is still held after that many seconds. The holding thread may nest it.
+        Waits for the lock by default (calling ``on_wait`` once when it must); with
+        ``timeout_s`` raises :class:`IndexBusy` when it is still held after that many
+        seconds. The holding thread may nest it. A writer starts from what the previous
+        writer left: it reloads first when the generation moved.
         """
-        return self._write_lock.hold(timeout_s)
+        with self._write_lock.hold(timeout_s, on_wait):
+            if self._write_lock.depth == 1:
+                self.refresh()
+            yield
+
+    def keyword_agrees(self) -> bool:
+        """Does the keyword index hold exactly the chunks the vector store holds?"""
+        return self._keyword_error is None and set(self._keyword.ids) == stored_ids(self.store)
+
+    def mend_keyword(self) -> bool:
+        """Rebuild the keyword index when it disagrees with the vector store; True when rebuilt.
+
+        Waits for no one: when another writer holds the lock, that writer's own rebuild ends
+        the disagreement (an unreadable keyword index is meanwhile rebuilt in memory only).
+        """
+        if self.keyword_agrees():
+            return False
+        try:
+            with self.writing(timeout_s=0):
+                keyword, error = _load_keyword(self.directory)  # a writer may have finished meanwhile
+                self._keyword, self._keyword_error = keyword, error
+                if self.keyword_agrees():
+                    return False
+                problem = error or _difference(keyword, stored_ids(self.store))
+                started = time.perf_counter()
+                self.rebuild_keyword()
+                log.warning(
+                    "%s: the keyword index was out of step with the vector store (%s); rebuilt from its %d chunks "
+                    "in %.2f s", self.directory, problem, len(self._keyword), time.perf_counter() - started,
+                )
+                return True
+        except IndexBusy:
+            if self._keyword_error is not None:
+                chunks = self.store.all_chunks()
+                self._keyword = KeywordIndex.build([c.id for c in chunks], [c.indexed_text for c in chunks])
+                log.warning("%s: keyword index unreadable while another process writes; built in memory", self.directory)
+            return False
 
     def rebuild_keyword(self) -> None:
-        """Rebuild BM25 from every stored chunk, save it, then swap it in for readers."""
+        """Rebuild BM25 from every stored chunk, save it, swap it in, and tell other readers."""
         with self.writing():
             chunks = self.store.all_chunks()
             keyword = KeywordIndex.build([c.id for c in chunks], [c.indexed_text for c in chunks])
-            keyword.save(self.directory / "bm25")
-            self.keyword = keyword
+            keyword.save(self.directory / KEYWORD_DIR)
+            self._keyword, self._keyword_error = keyword, None
+            self._generation = bump_generation(self.directory)
 
     def remove(self, path_key: str) -> int:
         """Delete one file's chunks from both indexes; the number removed, 0 for an unknown key."""
@@ -191,3 +423,17 @@ class LocalIndex:
             for source, c in sorted(first.items())
         )
         return IndexStatus(str(self.directory), documents)
+
+
+def _load_keyword(directory: Path) -> tuple[KeywordIndex, str | None]:
+    """The saved keyword index, or an empty one and why it could not be read."""
+    try:
+        return KeywordIndex.load(directory / KEYWORD_DIR), None
+    except KeywordIndexError as error:
+        return KeywordIndex.build([], []), str(error)
+
+
+def _difference(keyword: KeywordIndex, stored: set[str]) -> str:
+    """'3 chunks only in Chroma, 1 only in the keyword index'."""
+    ids = set(keyword.ids)
+    return f"{len(stored - ids)} chunks only in Chroma, {len(ids - stored)} only in the keyword index"

@@ -3,9 +3,17 @@
 Re-ingesting an unchanged file changes nothing (its content hash is already
 indexed); a changed file replaces only its own chunks; a file that fails to
 read is reported in one line and the rest of the batch is still indexed.
-A file's old chunks are deleted only after its new ones are embedded, so a
-crash mid-file never loses what was indexed. Each file's chunks carry the time
-it was indexed (``indexed_at``), and every write holds the index's writer lock.
+Each file's chunks carry the time it was indexed (``indexed_at``), and every
+write holds the index's writer lock.
+
+A process killed mid-batch loses nothing the next ingest does not restore:
+a file's old chunks are deleted only after its new ones are embedded, and
+its new ones are stored right after, in one Chroma call; killed between the
+two, the file is no longer indexed, so the next ingest reads it again. Files
+stored before the kill are found unchanged. A file whose stored chunks are
+damaged (two versions, a passage twice: ``integrity.settled_files``) is read
+again too. The keyword index is rebuilt once at the end, and whenever it does
+not hold exactly the stored chunks (as after a kill before that rebuild).
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ from regioassist.chunking import chunk_document
 from regioassist.config import REPO_ROOT
 from regioassist.embedding import Embedder
 from regioassist.index import LocalIndex
+from regioassist.integrity import settled_files
 from regioassist.readers import ReadError, read_document
 from regioassist.store import utc_now
 from regioassist.structure import parse_document
@@ -98,7 +107,7 @@ def ingest_paths(
     files, missing = expand_paths(paths)
     report.failed.extend(missing)
     with index.writing():  # read what is indexed and write it back as one step
-        indexed = index.store.indexed_files()
+        indexed = settled_files(index)
         fingerprint = pipeline_fingerprint(chunk_chars, chunk_overlap)
         changed = False
         for path in files:
@@ -130,7 +139,7 @@ def ingest_paths(
             report.read.append(source)
             report.chunks_added += len(chunks)
             progress(source, f"{len(chunks)} chunks")
-        if changed or len(index.keyword) == 0:
+        if changed or not index.keyword_agrees():
             index.rebuild_keyword()
     return report
 
