@@ -84,9 +84,12 @@ def _pieces(section: Section, chunk_chars: int, overlap_chars: int) -> list[tupl
         return [(body.find(stripped), stripped)] if stripped else []
     pieces, cursor = [], 0
     for piece in _splitter(chunk_chars, overlap_chars).split_text(body):
-        # The splitter returns substrings with whitespace trimmed; find each
-        # one from just before where the previous began (pieces overlap).
-        at = body.find(piece[:60], max(0, cursor - overlap_chars * 2))
+        # The splitter returns substrings with whitespace trimmed; find each one after
+        # where the previous began (pieces overlap, but each starts further on), whole
+        # first, so that a document repeating itself does not send it back to an earlier copy.
+        at = body.find(piece, cursor)
+        if at < 0:
+            at = body.find(piece[:60], cursor)
         if at < 0:
             at = body.find(piece[:20])
         at = max(at, 0)
@@ -172,6 +175,18 @@ def _read_by_ocr(doc: ParsedDocument, start: int, end: int) -> bool:
 
 
 def _body_start(doc: ParsedDocument, section: Section) -> int:
-    """Offset in the document where the section's body text begins (below its heading)."""
-    at = doc.text.find(section.text[:80], section.start, section.end + 1) if section.text else -1
+    """Offset in the document where the section's body text begins (below its heading).
+
+    The body is looked for after the heading line: a body that repeats its heading
+    ("JEUGD\nJEUGD\n...") must not be placed on the heading itself.
+    """
+    if not section.text:
+        return section.start
+    after_heading = section.start
+    if section.kind != "preamble":
+        line_end = doc.text.find("\n", doc.text.find(section.title[:40], section.start))
+        after_heading = line_end + 1 if line_end >= 0 else section.start
+    at = doc.text.find(section.text[:80], after_heading, section.end + 1)
+    if at < 0:
+        at = doc.text.find(section.text[:80], section.start, section.end + 1)
     return at if at >= 0 else section.start

@@ -418,10 +418,16 @@ def _specs(lines: list[_Line], headings: list[_Heading], roles: list[str], minut
     subdomain = item = None
     chapters: dict[int, str] = {}  # open headings by level, for parents outside minutes
     specs: list[_Spec] = []
+    heading_lines = {h.line for h in headings}
     for h, role in zip(headings, roles, strict=True):
         if role in (_DOMAIN, _SUBDOMAIN):
             domain = canonical_domain(h.title) if role == _DOMAIN else domain
             subdomain, item = (h.title if role == _SUBDOMAIN else None), None
+            following = _next_text(lines, h.line)
+            if following is not None and following not in heading_lines:
+                # Text right under a domain line, before any agenda item ("Er zijn geen
+                # agendapunten."): a section of its own, or it would belong to no body.
+                specs.append(_Spec(h.line, h.title, _SECTION, None, subdomain, domain))
             continue
         domain = (None if minutes else _known_domain(h.title)) or domain
         if role == _SECTION and minutes:  # an appendix after the agenda: no domain, no parent
