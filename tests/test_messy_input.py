@@ -112,6 +112,32 @@ def test_a_messy_folder_fails_file_by_file_and_loses_nothing(tmp_path: Path, fak
     assert again.read == [] and _chunk_state(index) == after  # nothing duplicated on a second run
 
 
+def test_the_same_document_under_two_names_is_indexed_once_and_both_names_are_known(
+    tmp_path: Path, fake_embedder
+) -> None:
+    folder = tmp_path / "map"
+    folder.mkdir()
+    original, copy = folder / "resume_2023-04-13.txt", folder / "resume_2023-04-13_kopie.txt"
+    original.write_text(minutes("Pleegzorg"), encoding="utf-8")
+    copy.write_bytes(original.read_bytes())
+    index = LocalIndex.open(tmp_path / "index")
+
+    report = ingest_paths([folder], index, fake_embedder)
+
+    assert report.read == [source_name(original)] and report.failed == []
+    assert report.duplicates == [f"{source_name(copy)}: same content as {source_name(original)}; indexed once"]
+    assert {c.source for c in index.store.all_chunks()} == {source_name(original)}
+    assert index.store.other_names() == {str(original.resolve()): (source_name(copy),)}
+    state = _chunk_state(index)
+    again = ingest_paths([folder], index, fake_embedder)  # a second run changes nothing
+    assert again.read == [] and _chunk_state(index) == state and len(index.keyword) == len(state)
+
+    original.write_text(minutes("Verblijf"), encoding="utf-8")  # the two now differ: each is its own document
+    ingest_paths([folder], index, fake_embedder)
+    assert {c.source for c in index.store.all_chunks()} == {source_name(original), source_name(copy)}
+    assert index.store.other_names() == {}
+
+
 def test_a_folder_with_a_symlink_loop_is_walked_without_hanging(tmp_path: Path, fake_embedder) -> None:
     folder = tmp_path / "map"
     (folder / "sub").mkdir(parents=True)

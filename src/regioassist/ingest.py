@@ -29,6 +29,7 @@ from regioassist.config import REPO_ROOT
 from regioassist.embedding import Embedder
 from regioassist.index import LocalIndex
 from regioassist.integrity import settled_files
+from regioassist import readers
 from regioassist.readers import ReadError, read_document
 from regioassist.store import utc_now
 from regioassist.structure import parse_document
@@ -44,6 +45,8 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # one line each: "path: why"
     pruned: list[str] = field(default_factory=list)
+    # Files with the same bytes as an indexed one: "name: same content as other; indexed once".
+    duplicates: list[str] = field(default_factory=list)
     chunks_added: int = 0
 
     def to_json(self) -> dict:
@@ -76,7 +79,21 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
 
 
 def file_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """SHA-256 of the file's bytes, read in blocks: a large file is never held in memory for it."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _content_hash(path: Path, source: str) -> str | None:
+    """The file's hash; None for a file over the size limit (the reader refuses it in one line)."""
+    try:
+        if path.stat().st_size > readers.MAX_FILE_MB * 1024 * 1024:
+            return None
+        return file_hash(path)
+    except FileNotFoundError:
+        raise ReadError(f"{source}: file not found (removed before it could be read)") from None
+    except OSError as error:
+        raise ReadError(f"{source}: cannot read file ({error.strerror or error})") from None
 
 
 def pipeline_fingerprint(chunk_chars: int, chunk_overlap: int) -> str:
@@ -102,46 +119,87 @@ def ingest_paths(
     chunk_overlap: int = 150,
     progress: Callable[[str, str], None] = lambda path, status: None,
 ) -> IngestReport:
-    """Ingest files and folders into ``index``; ``progress(path, status)`` is told about each file."""
+    """Ingest files and folders into ``index``; ``progress(path, status)`` is told about each file.
+
+    A file with the same bytes as another indexed file that is still on disk is indexed once:
+    it becomes another name of that file (``VectorStore.add_name``). Such files are settled
+    after the rest of the batch, so that a name is only recorded against the final version.
+    """
     report = IngestReport()
     files, missing = expand_paths(paths)
     report.failed.extend(missing)
+    fingerprint = pipeline_fingerprint(chunk_chars, chunk_overlap)
     with index.writing():  # read what is indexed and write it back as one step
         indexed = settled_files(index)
-        fingerprint = pipeline_fingerprint(chunk_chars, chunk_overlap)
+        by_content = {doc_hash: key for key, (_, doc_hash) in indexed.items() if Path(key).is_file()}
         changed = False
+        same_as_another: list[tuple[Path, str]] = []
         for path in files:
-            key = str(path.resolve())
-            source = source_name(path)
+            key, source = str(path.resolve()), source_name(path)
             try:
-                if key in indexed and indexed[key][1] == file_hash(path) + fingerprint:
-                    report.unchanged.append(source)
-                    progress(source, "unchanged")
-                    continue
-                raw = read_document(path, source=source)
-                doc = parse_document(raw)
-                doc = dataclasses.replace(doc, content_hash=doc.content_hash + fingerprint)
-                chunks = chunk_document(doc, chunk_chars, chunk_overlap)
-                if not chunks:
-                    raise ReadError(f"{source}: no text to index")
-                vectors = embedder.embed([c.indexed_text for c in chunks], kind="passage")
+                digest = _content_hash(path, source)
             except ReadError as error:
-                report.failed.append(str(error))
-                progress(source, "failed")
+                _fail(report, progress, source, str(error))
                 continue
-            except Exception as error:  # a parser bug must not stop the batch; say which file
-                report.failed.append(f"{source}: {type(error).__name__}: {error}")
-                progress(source, "failed")
-                continue
-            index.store.delete_path(key)
-            index.store.upsert(key, chunks, vectors, indexed_at=utc_now())
-            changed = True
-            report.read.append(source)
-            report.chunks_added += len(chunks)
-            progress(source, f"{len(chunks)} chunks")
+            version = f"{digest}{fingerprint}"
+            if key in indexed and indexed[key][1] == version:
+                report.unchanged.append(source)
+                progress(source, "unchanged")
+            elif digest is not None and by_content.get(version, key) != key:
+                same_as_another.append((path, version))
+            elif _index_file(path, key, source, index, embedder, chunk_chars, chunk_overlap, fingerprint,
+                             report, progress):
+                changed = True
+                by_content[version] = key
+        if same_as_another:
+            current = {doc_hash: key for key, (_, doc_hash) in index.store.indexed_files().items()
+                       if Path(key).is_file()}
+            names = index.store.indexed_files()
+            for path, version in same_as_another:
+                key, source = str(path.resolve()), source_name(path)
+                original = current.get(version)
+                if original is None:  # the other file changed in this batch: this one is new content
+                    changed |= _index_file(path, key, source, index, embedder, chunk_chars, chunk_overlap,
+                                           fingerprint, report, progress)
+                    continue
+                changed |= bool(index.store.delete_path(key))  # an older, different version under this name
+                index.store.add_name(original, source)
+                report.duplicates.append(f"{source}: same content as {names[original][0]}; indexed once")
+                progress(source, f"same content as {names[original][0]}")
         if changed or not index.keyword_agrees():
             index.rebuild_keyword()
     return report
+
+
+def _index_file(path: Path, key: str, source: str, index: LocalIndex, embedder: Embedder, chunk_chars: int,
+                chunk_overlap: int, fingerprint: str, report: IngestReport,
+                progress: Callable[[str, str], None]) -> bool:
+    """Read, chunk, embed and store one file; False (and one line in the report) when it fails."""
+    try:
+        raw = read_document(path, source=source)
+        doc = parse_document(raw)
+        doc = dataclasses.replace(doc, content_hash=doc.content_hash + fingerprint)
+        chunks = chunk_document(doc, chunk_chars, chunk_overlap)
+        if not chunks:
+            raise ReadError(f"{source}: no text to index")
+        vectors = embedder.embed([c.indexed_text for c in chunks], kind="passage")
+    except ReadError as error:
+        _fail(report, progress, source, str(error))
+        return False
+    except Exception as error:  # a parser bug must not stop the batch; say which file
+        _fail(report, progress, source, f"{source}: {type(error).__name__}: {error}")
+        return False
+    index.store.delete_path(key)
+    index.store.upsert(key, chunks, vectors, indexed_at=utc_now())
+    report.read.append(source)
+    report.chunks_added += len(chunks)
+    progress(source, f"{len(chunks)} chunks")
+    return True
+
+
+def _fail(report: IngestReport, progress: Callable[[str, str], None], source: str, line: str) -> None:
+    report.failed.append(line)
+    progress(source, "failed")
 
 
 def prune_missing(index: LocalIndex) -> list[str]:

@@ -82,6 +82,10 @@ def utc_now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
+# Metadata key: the JSON list of other files with the same bytes as this chunk's file.
+OTHER_NAMES = "other_names"
+
+
 def chunk_to_metadata(chunk: Chunk, path_key: str, indexed_at: str = "") -> dict:
     """Flat, Chroma-storable metadata (no None values, no lists).
 
@@ -112,6 +116,7 @@ def chunk_to_metadata(chunk: Chunk, path_key: str, indexed_at: str = "") -> dict
         # The document's outline, JSON, on its first chunk only ("" elsewhere): ~2 kB for a resumé.
         "outline": json.dumps(chunk.outline.to_json(), ensure_ascii=False) if chunk.outline else "",
         "ocr": chunk.ocr,
+        OTHER_NAMES: "",  # a new version has no other names yet (ChromaStore.add_name)
         "language": chunk.language,
     }
     return meta
@@ -168,6 +173,18 @@ class VectorStore(Protocol):
         """path key -> when the file was indexed (ISO UTC), None for chunks stored without the stamp."""
         ...
 
+    def add_name(self, path_key: str, name: str) -> bool:
+        """Record ``name``, a file with the same bytes as ``path_key``'s, as another name of it.
+
+        The content stays indexed once. A new version of ``path_key`` forgets its other names:
+        they no longer hold the same bytes. True when ``name`` was not known yet.
+        """
+        ...
+
+    def other_names(self) -> dict[str, tuple[str, ...]]:
+        """path key -> the other names of its file, for files that have any."""
+        ...
+
     def all_chunks(self) -> list[Chunk]: ...
 
     def embeddings(self, ids: Sequence[str]) -> dict[str, np.ndarray]: ...
@@ -188,11 +205,13 @@ class MemoryStore:
     def __init__(self) -> None:
         self._rows: dict[str, tuple[str, Chunk, np.ndarray]] = {}
         self._times: dict[str, str] = {}  # chunk id -> indexed_at
+        self._names: dict[str, tuple[str, ...]] = {}  # path key -> other names
 
     def upsert(
         self, path_key: str, chunks: Sequence[Chunk], embeddings: np.ndarray, indexed_at: str | None = None
     ) -> None:
         stamp = indexed_at or utc_now()
+        self._names.pop(path_key, None)
         for chunk, vector in zip(chunks, embeddings, strict=True):
             self._rows[chunk.id] = (path_key, chunk, np.asarray(vector, dtype=np.float32))
             self._times[chunk.id] = stamp
@@ -202,7 +221,18 @@ class MemoryStore:
         for cid in doomed:
             del self._rows[cid]
             self._times.pop(cid, None)
+        self._names.pop(path_key, None)
         return len(doomed)
+
+    def add_name(self, path_key: str, name: str) -> bool:
+        known = self._names.get(path_key, ())
+        if name in known or not any(key == path_key for key, _, _ in self._rows.values()):
+            return False
+        self._names[path_key] = tuple(sorted((*known, name)))
+        return True
+
+    def other_names(self) -> dict[str, tuple[str, ...]]:
+        return dict(self._names)
 
     def query(self, embedding: np.ndarray, k: int, filters: Filters | None = None) -> list[tuple[Chunk, float]]:
         rows = [(c, v) for _, c, v in self._rows.values() if not filters or filters.matches(c)]
@@ -286,6 +316,21 @@ class ChromaStore:
     def indexed_times(self) -> dict[str, str | None]:
         metas = self._collection.get(include=["metadatas"])["metadatas"]
         return _latest((m["path"], m.get("indexed_at")) for m in metas)
+
+    def add_name(self, path_key: str, name: str) -> bool:
+        got = self._collection.get(where={"path": path_key}, include=["metadatas"])
+        if not got["ids"]:
+            return False
+        known = json.loads(got["metadatas"][0].get(OTHER_NAMES) or "[]")
+        if name in known:
+            return False
+        names = json.dumps(sorted([*known, name]), ensure_ascii=False)
+        self._collection.update(ids=got["ids"], metadatas=[{**m, OTHER_NAMES: names} for m in got["metadatas"]])
+        return True
+
+    def other_names(self) -> dict[str, tuple[str, ...]]:
+        metas = self._collection.get(where={OTHER_NAMES: {"$ne": ""}}, include=["metadatas"])["metadatas"]
+        return {m["path"]: tuple(json.loads(m[OTHER_NAMES])) for m in metas}
 
     def all_chunks(self) -> list[Chunk]:
         got = self._collection.get(include=["documents", "metadatas"])
