@@ -52,6 +52,7 @@ from regioassist.keyword import KeywordIndex, KeywordIndexError
 from regioassist.store import ChromaStore, VectorStore
 
 LOCK_FILE = ".write.lock"
+OPEN_LOCK_FILE = ".open.lock"
 GENERATION_FILE = ".generation"  # a new token after every rebuild: readers reload when it changed
 KEYWORD_DIR = "bm25"
 FRESHNESS_S = 1.0  # a reader looks at the generation at most this often
@@ -289,9 +290,12 @@ class LocalIndex:
         """
         directory = Path(directory)
         generation = read_generation(directory)  # before loading: a write after it is reloaded later
-        # A client of its own, not one this process made earlier: that one may predate other processes' writes.
-        live = LiveCollection.open(directory / "chroma", collection)
-        store = ChromaStore(directory / "chroma", collection)  # the cached client live just made
+        # A client of its own, not one this process made earlier: that one may predate other processes'
+        # writes. Chroma cannot create one directory from two processes at once ("table collections
+        # already exists"), so opening takes a lock of its own, held for those milliseconds only.
+        with WriteLock(directory / OPEN_LOCK_FILE).hold():
+            live = LiveCollection.open(directory / "chroma", collection)
+            store = ChromaStore(directory / "chroma", collection)  # the cached client live just made
         store._collection = live
         keyword, error = _load_keyword(directory)
         index = cls(directory, store, keyword, generation)
