@@ -27,9 +27,10 @@ once, and chromadb keeps one client per directory whose vector index, loaded on
 the first query, does not follow another process's writes (it would miss new
 chunks and return deleted ones without their record). So every rebuild writes a
 new token into ``index/.generation``; a reader compares it at most once a second
-(one small file read) and, when it changed, loads the new keyword index and
-reopens its Chroma collection. Until then its queries skip rows another process
-deleted.
+(one small file read, ~35 µs) and, when it changed, loads the new keyword index and
+reopens its Chroma collection (~20 ms for the shipped 125 chunks; the next answer
+takes ~80 ms instead of ~16 ms while the vector index and the meetings load again).
+Until then its queries skip rows another process deleted.
 
 >>> # idx = LocalIndex.open(Path("index")); idx.status().chunks
 >>> # with idx.writing(timeout_s=5): ...   # raises IndexBusy after 5 s
