@@ -82,7 +82,7 @@ def ingested(tmp_path_factory, model_dir):
     index = tmp_path_factory.mktemp("cli") / "index"
     result = runner.invoke(app, ["ingest", "documents", "--index", str(index)])
     assert result.exit_code == 0, result.output
-    assert "read 5, skipped as unchanged 0, failed 0" in result.stdout
+    assert "read 5, skipped as unchanged 0, same as another file 0, failed 0" in result.stdout
     return index
 
 
@@ -93,7 +93,7 @@ def test_reingest_changes_nothing_and_bad_file_is_one_line(ingested, tmp_path):
     before = json.loads(runner.invoke(app, ["status", "--index", str(ingested), "--json"]).stdout)
     result = runner.invoke(app, ["ingest", "documents", str(bad), "--index", str(ingested)])
     assert result.exit_code == 1  # a failed file fails the command; the rest of the batch still counts
-    assert "read 0, skipped as unchanged 5, failed 1" in result.stdout
+    assert "read 0, skipped as unchanged 5, same as another file 0, failed 1" in result.stdout
     failures = [line for line in result.stderr.splitlines() if line.startswith("failed:")]
     assert len(failures) == 1 and "kapot.pdf" in failures[0]
     after = json.loads(runner.invoke(app, ["status", "--index", str(ingested), "--json"]).stdout)
@@ -181,3 +181,31 @@ def test_index_check_without_index(tmp_path):
     result = runner.invoke(app, ["index", "check", "--index", str(tmp_path / "none")])
     assert result.exit_code == 2
     assert result.stderr.strip().endswith("no index here yet (run: regioassist ingest documents/)")
+
+
+ENGLISH_NOTE = """Memo on youth care
+
+The regional board agreed to extend the youth care contracts until the end of 2025.
+The municipalities will share the costs according to the number of inhabitants.
+"""
+
+
+@pytest.mark.integration
+def test_status_shows_language_and_other_names(tmp_path, model_dir):
+    folder = tmp_path / "map"
+    folder.mkdir()
+    (folder / "memo.txt").write_text(ENGLISH_NOTE, encoding="utf-8")
+    (folder / "memo_kopie.txt").write_text(ENGLISH_NOTE, encoding="utf-8")
+    index = tmp_path / "index"
+
+    result = runner.invoke(app, ["ingest", str(folder), "--index", str(index)])
+    assert result.exit_code == 0, result.output
+    assert "read 1, skipped as unchanged 0, same as another file 1, failed 0" in result.stdout
+    assert "same content: " in result.stdout and "memo_kopie.txt: same content as " in result.stdout
+
+    status = json.loads(runner.invoke(app, ["status", "--index", str(index), "--json"]).stdout)
+    [document] = status["documents"]
+    assert document["source"].endswith("memo.txt") and document["language"] == "en"
+    assert document["ocr"] is False and [n.rsplit("/", 1)[-1] for n in document["other_names"]] == ["memo_kopie.txt"]
+    table = runner.invoke(app, ["status", "--index", str(index)], env={"COLUMNS": "400"}).stdout
+    assert " en " in table and "also as " in table and "memo_kopie.txt" in table

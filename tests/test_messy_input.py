@@ -38,7 +38,7 @@ def minutes(topic: str) -> str:
 
 
 def _truncated_pdf(path: Path) -> None:
-    from tests.pdf_fixtures import write_pdf
+    from pdf_fixtures import write_pdf
 
     whole = write_pdf(path.with_name("whole.tmp"), [["Tekst"], ["Meer tekst"]]).read_bytes()
     path.with_name("whole.tmp").unlink()

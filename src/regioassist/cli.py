@@ -86,8 +86,11 @@ def ingest(
     else:
         typer.echo(
             f"read {len(report.read)}, skipped as unchanged {len(report.unchanged)}, "
-            f"failed {len(report.failed)}, pruned {len(report.pruned)}; {report.chunks_added} chunks added"
+            f"same as another file {len(report.duplicates)}, failed {len(report.failed)}, "
+            f"pruned {len(report.pruned)}; {report.chunks_added} chunks added"
         )
+        for line in report.duplicates:
+            typer.echo(f"same content: {line}")
         for line in report.failed:
             typer.echo(f"failed: {line}", err=True)
     if report.failed:
@@ -178,10 +181,11 @@ def status(index: Optional[Path] = IndexOption, as_json: bool = typer.Option(Fal
     from rich.table import Table
 
     table = Table(title=f"index: {report.index_dir}")
-    for column in ("source", "title", "type", "date", "chunks"):
+    for column in ("source", "title", "type", "date", "chunks", "language", "notes"):
         table.add_column(column)
     for d in report.documents:
-        table.add_row(d.source, d.title, d.doc_type, d.date or "–", str(d.chunks))
+        notes = (["OCR"] if d.ocr else []) + [f"also as {name}" for name in d.other_names]
+        table.add_row(d.source, d.title, d.doc_type, d.date or "–", str(d.chunks), d.language, "; ".join(notes))
     Console().print(table)
     typer.echo(f"{len(report.documents)} documents, {report.chunks} chunks")
 

@@ -163,6 +163,9 @@ class IndexedDocument:
     chunks: int
     indexed_at: str | None = None  # ISO UTC; None for files indexed before the stamp existed
     path: str = ""  # the store's path key: what LocalIndex.remove takes
+    language: str = "nl"  # ISO 639-1 code of the document's language, "und" when undecidable
+    ocr: bool = False  # some of its text was read by OCR (a scanned page)
+    other_names: tuple[str, ...] = ()  # other files with the same bytes, indexed once under ``source``
 
 
 @dataclass(frozen=True)
@@ -410,11 +413,13 @@ class LocalIndex:
     def status(self) -> IndexStatus:
         chunks = self.store.all_chunks()
         counts = Counter(c.source for c in chunks)
+        scanned = {c.source for c in chunks if c.ocr}
         first = {}
         for c in chunks:
             first.setdefault(c.source, c)
         path_of = {source: key for key, (source, _) in self.store.indexed_files().items()}
         times = self.store.indexed_times()
+        names = self.store.other_names()
         documents = tuple(
             IndexedDocument(
                 source=source,
@@ -424,6 +429,9 @@ class LocalIndex:
                 chunks=counts[source],
                 indexed_at=times.get(path_of.get(source, "")),
                 path=path_of.get(source, ""),
+                language=c.language,
+                ocr=source in scanned,
+                other_names=names.get(path_of.get(source, ""), ()),
             )
             for source, c in sorted(first.items())
         )
