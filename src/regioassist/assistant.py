@@ -19,6 +19,7 @@ from typing import Callable, Sequence
 from regioassist.answer import CUE_STEMS, GENERIC_STEMS, ExtractiveAnswerer, topic_words
 from regioassist.config import Settings
 from regioassist.embedding import CachedEmbedder, Embedder
+from regioassist.vectorcache import VectorCache, model_identity
 from regioassist.index import LocalIndex
 from regioassist.language import detect_language
 from regioassist.meetings import (
@@ -148,8 +149,10 @@ class Assistant:
         self.index = index
         self.embedder = embedder  # for ingesting: new passages are embedded once, not cached
         # Questions are embedded by the retriever and again by the answerer, and the answerer
-        # embeds the same candidate sentences for many questions: one cache serves both.
-        cached = CachedEmbedder(embedder)
+        # reads candidate sentences whose vectors ingest stored (vectorcache.py): one cache serves both.
+        identity = model_identity(embedder)
+        disk = VectorCache.beside(index.directory, identity) if identity else None
+        cached = CachedEmbedder(embedder, disk=disk)
         self.retriever = HybridRetriever(  # reads index.keyword per query: uploads show up at once
             index.store,
             lambda: index.keyword,

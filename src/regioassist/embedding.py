@@ -13,9 +13,12 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from regioassist.vectorcache import VectorCache
 
 Kind = Literal["query", "passage"]
 KINDS: tuple[Kind, ...] = ("query", "passage")
@@ -40,6 +43,14 @@ def embed_query(embedder: Embedder, text: str) -> np.ndarray:
 def embed_passages(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
     """One row per passage, shape ``(len(texts), dim)``."""
     return embedder.embed(texts, kind="passage")
+
+
+def model_identity_of(model_dir: Path, query_prefix: str, passage_prefix: str) -> str:
+    """A model folder's identity for caches: its resolved path and its prefixes.
+
+    Known without loading the model, so a lazily loaded embedder can name its vectors.
+    """
+    return f"{Path(model_dir).resolve()}|{query_prefix}|{passage_prefix}"
 
 
 def _check_input(texts: Sequence[str], kind: str) -> None:
@@ -95,6 +106,11 @@ class SentenceTransformerEmbedder:
         """The model folder's name, e.g. ``multilingual-e5-small``."""
         return self.model_dir.name
 
+    @property
+    def identity(self) -> str:
+        """What names this model's vectors in a cache: the folder and the prefixes."""
+        return model_identity_of(self.model_dir, self.prefixes["query"], self.prefixes["passage"])
+
     def embed(self, texts: Sequence[str], *, kind: Kind) -> np.ndarray:
         _check_input(texts, kind)
         if len(texts) == 0:
@@ -149,12 +165,13 @@ class CachedEmbedder:
     (True, 1)
     """
 
-    def __init__(self, inner: Embedder, max_items: int = 50_000) -> None:
+    def __init__(self, inner: Embedder, max_items: int = 50_000, disk: "VectorCache | None" = None) -> None:
         import threading
         from collections import OrderedDict
 
         self.inner = inner
         self.max_items = max_items
+        self.disk = disk  # passage vectors stored at ingest (vectorcache.py); read before embedding
         self.hits = 0
         self._vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
@@ -174,14 +191,26 @@ class CachedEmbedder:
                 self._vectors.move_to_end(key)
             self.hits += sum(1 for key in keys if key in known)
         missing = [key for key in dict.fromkeys(keys) if key not in known]
+        stored: dict[str, np.ndarray] = {}
+        if missing and self.disk is not None and kind == "passage":
+            stored = self.disk.get(kind, [text for _, text in missing])
+        to_embed = [key for key in missing if key[1] not in stored]
+        vectors = self.inner.embed([text for _, text in to_embed], kind=kind) if to_embed else []
+        if len(to_embed) and self.disk is not None and kind == "passage":
+            self.disk.put(kind, [text for _, text in to_embed], vectors)
         if missing:
-            vectors = self.inner.embed([text for _, text in missing], kind=kind)
+            fresh = {key: stored[key[1]] for key in missing if key[1] in stored}
+            fresh.update(zip(to_embed, vectors))
             with self._lock:
-                for key, vector in zip(missing, vectors):
+                for key, vector in fresh.items():
                     self._vectors[key] = known[key] = vector
                 while len(self._vectors) > self.max_items:
                     self._vectors.popitem(last=False)
         return np.stack([known[key] for key in keys])
+
+    @property
+    def identity(self) -> str | None:
+        return getattr(self.inner, "identity", None)
 
 
 class HashEmbedder:
@@ -202,6 +231,7 @@ class HashEmbedder:
         if dim < 1:
             raise ValueError("dim must be positive")
         self.dim = dim
+        self.identity = f"hash:{dim}"
 
     def embed(self, texts: Sequence[str], *, kind: Kind) -> np.ndarray:
         _check_input(texts, kind)

@@ -24,19 +24,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
+from regioassist import readers
 from regioassist.chunking import chunk_document
 from regioassist.config import REPO_ROOT
 from regioassist.embedding import Embedder
 from regioassist.index import LocalIndex
 from regioassist.integrity import settled_files
-from regioassist import readers
+from regioassist.models import Chunk
 from regioassist.readers import ReadError, read_document
 from regioassist.store import utc_now
 from regioassist.structure import parse_document
+from regioassist.textutil import split_sentences
+from regioassist.vectorcache import VectorCache, model_identity
 
 # Bump when reading, structure finding or chunking changes what a file becomes: every
 # file is then re-indexed once, though its bytes did not change.
-PIPELINE_VERSION = "6"  # 3: outline on the first chunk; 4: compounds split in the keyword index; 5: more structure shapes; 6: OCR of scanned pages, each chunk's ocr mark and document language
+PIPELINE_VERSION = "7"  # 3: outline on the first chunk; 4: compounds split in the keyword index; 5: more structure shapes; 6: OCR of scanned pages, each chunk's ocr mark and document language; 7: sentence vectors stored at ingest
 
 
 @dataclass
@@ -183,6 +186,7 @@ def _index_file(path: Path, key: str, source: str, index: LocalIndex, embedder: 
         if not chunks:
             raise ReadError(f"{source}: no text to index")
         vectors = embedder.embed([c.indexed_text for c in chunks], kind="passage")
+        store_sentence_vectors(index.directory, embedder, chunks)
     except ReadError as error:
         _fail(report, progress, source, str(error))
         return False
@@ -195,6 +199,24 @@ def _index_file(path: Path, key: str, source: str, index: LocalIndex, embedder: 
     report.chunks_added += len(chunks)
     progress(source, f"{len(chunks)} chunks")
     return True
+
+
+def store_sentence_vectors(index_dir: Path, embedder: Embedder, chunks: Sequence[Chunk]) -> int:
+    """Embed the chunks' sentences the answerer will score, once, into the index's vector cache.
+
+    Sentences already stored (shared with another file, or an unchanged one re-read) are skipped.
+    Returns how many were embedded; 0 for an embedder that cannot name its model.
+    """
+    identity = model_identity(embedder)
+    if identity is None:
+        return 0
+    cache = VectorCache.beside(index_dir, identity)
+    sentences = list(dict.fromkeys(s for chunk in chunks for s in split_sentences(chunk.text)))
+    known = cache.get("passage", sentences)
+    missing = [s for s in sentences if s not in known]
+    if missing:
+        cache.put("passage", missing, embedder.embed(missing, kind="passage"))
+    return len(missing)
 
 
 def _fail(report: IngestReport, progress: Callable[[str, str], None], source: str, line: str) -> None:

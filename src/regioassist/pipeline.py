@@ -48,6 +48,14 @@ class LazyEmbedder:
     def dim(self) -> int:
         return self._load().dim
 
+    @property
+    def identity(self) -> str:
+        """The vectors' name in the sentence cache, known without loading the model."""
+        from regioassist.embedding import model_identity_of
+
+        s = self._settings
+        return model_identity_of(s.model_dir, s.query_prefix, s.passage_prefix)
+
     def embed(self, texts, *, kind):
         return self._load().embed(texts, kind=kind)
 
