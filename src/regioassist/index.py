@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from regioassist.keyword import KeywordIndex, KeywordIndexError
+from regioassist.location import bind_server, bound_server, is_server_url
 from regioassist.store import ChromaStore, VectorStore
 
 LOCK_FILE = ".write.lock"
@@ -218,7 +219,8 @@ class LiveCollection:
         self._collection = collection
 
     @classmethod
-    def open(cls, path: Path, name: str) -> "LiveCollection":
+    def open(cls, path: Path | str, name: str) -> "LiveCollection":
+        """``path``: the Chroma directory, or a Chroma server's address (location.py)."""
         live = cls(path, name, None)
         live.reopen()
         return live
@@ -226,6 +228,12 @@ class LiveCollection:
     def reopen(self) -> None:
         from chromadb.api.shared_system_client import SharedSystemClient
 
+        if is_server_url(self._path):
+            # A server answers every call from its current data, so there is nothing to reload;
+            # the first call connects (a new HttpClient each time would leak its System).
+            if self._collection is None:
+                self._collection = ChromaStore(self._path, self._name)._collection
+            return
         # chromadb's cache of clients, keyed by the path the client was made with; an old client
         # lives on for the queries running on it now.
         SharedSystemClient._identifier_to_system.pop(str(self._path), None)
@@ -264,9 +272,9 @@ class LiveCollection:
 
 def stored_ids(store: VectorStore) -> set[str]:
     """The ids of every chunk in ``store`` (for Chroma without reading the chunks themselves)."""
-    collection = getattr(store, "_collection", None)
-    if collection is not None:
-        return set(collection.get(include=[])["ids"])
+    all_ids = getattr(store, "all_ids", None)
+    if all_ids is not None:
+        return set(all_ids())
     return {c.id for c in store.all_chunks()}
 
 
@@ -286,20 +294,28 @@ class LocalIndex:
         self._reloading = threading.Lock()
 
     @classmethod
-    def open(cls, directory: Path, collection: str = "regioassist", mend: bool = True) -> "LocalIndex":
+    def open(
+        cls, directory: Path, collection: str = "regioassist", mend: bool = True, server: str | None = None
+    ) -> "LocalIndex":
         """Open (or create) the index in ``directory``.
 
+        With ``server`` (a Chroma server's address) the chunks live on that server and
+        ``directory`` is the local folder of what is derived from them (location.py); the
+        folder remembers the server, so later opens by the directory alone reach it too.
         With ``mend`` (the default) a keyword index that disagrees with Chroma, or cannot be
         read, is rebuilt at once (see the module docstring); ``mend=False`` opens it as it is.
         """
         directory = Path(directory)
+        if server is not None:
+            bind_server(directory, server)
+        target = bound_server(directory) or directory / "chroma"
         generation = read_generation(directory)  # before loading: a write after it is reloaded later
         # A client of its own, not one this process made earlier: that one may predate other processes'
         # writes. Chroma cannot create one directory from two processes at once ("table collections
         # already exists"), so opening takes a lock of its own, held for those milliseconds only.
         with WriteLock(directory / OPEN_LOCK_FILE).hold():
-            live = LiveCollection.open(directory / "chroma", collection)
-            store = ChromaStore(directory / "chroma", collection)  # the cached client live just made
+            live = LiveCollection.open(target, collection)
+            store = ChromaStore(target, collection)  # on disk: the cached client live just made
         store._collection = live
         keyword, error = _load_keyword(directory)
         index = cls(directory, store, keyword, generation)
@@ -388,16 +404,25 @@ class LocalIndex:
                 return True
         except IndexBusy:
             if self._keyword_error is not None:
-                chunks = self.store.all_chunks()
-                self._keyword = KeywordIndex.build([c.id for c in chunks], [c.indexed_text for c in chunks])
+                self._keyword = KeywordIndex.from_chunks(self.store.all_chunks())
                 log.warning("%s: keyword index unreadable while another process writes; built in memory", self.directory)
             return False
 
-    def rebuild_keyword(self) -> None:
-        """Rebuild BM25 from every stored chunk, save it, swap it in, and tell other readers."""
+    def rebuild_keyword(self, full: bool = False) -> None:
+        """Bring BM25 in step with the stored chunks, save it, swap it in, and tell other readers.
+
+        Only the chunks added since the last save are read from the store and tokenized
+        (``KeywordIndex.updated``); ``full``, or a keyword index that keeps no tokens (saved
+        before they were kept, or unreadable), builds it from every stored chunk instead.
+        """
         with self.writing():
-            chunks = self.store.all_chunks()
-            keyword = KeywordIndex.build([c.id for c in chunks], [c.indexed_text for c in chunks])
+            current = self._keyword
+            if full or self._keyword_error is not None or not current.updatable:
+                keyword = KeywordIndex.from_chunks(self.store.all_chunks())
+            else:
+                stored, held = stored_ids(self.store), set(current.ids)
+                added = self.store.get(sorted(stored - held))
+                keyword = current.updated(held - stored, [added[cid] for cid in sorted(added)])
             keyword.save(self.directory / KEYWORD_DIR)
             self._keyword, self._keyword_error = keyword, None
             self._generation = bump_generation(self.directory)

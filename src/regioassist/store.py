@@ -8,6 +8,15 @@ default embedding function (which would try to download a model) never runs.
 We talk to chromadb directly rather than through llama-index's
 ``ChromaVectorStore``: that wrapper reports ``exp(-distance)`` as the score,
 and the decline threshold needs the plain cosine similarity.
+
+No Chroma call names every chunk at once. chromadb 1.5 reads the metadata of the records
+a ``get`` returns with one SQL statement holding one variable per record, and SQLite
+allows 32,766: from 32,767 chunks on, ``get`` of every record's metadata (``all_chunks``,
+``indexed_files``, ``status``), of a broad ``where`` and of a long id list fails with
+"too many SQL variables" (measured: ids alone still come back, 34,000 in 0.08 s). So reads
+page with ``limit``/``offset`` and id lists go in batches of at most :data:`PAGE` (within
+``client.get_max_batch_size()``, 5,461 here) -- ``tests/test_scale.py`` holds this at
+34,000 chunks.
 """
 
 from __future__ import annotations
@@ -17,7 +26,7 @@ import json
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Protocol, Sequence
+from typing import Iterable, Iterator, Protocol, Sequence
 
 import numpy as np
 
@@ -72,15 +81,21 @@ class Filters:
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
-def _date_int(value: dt.date | None) -> int:
+def date_int(value: dt.date | None) -> int:
     """date(2023, 2, 23) -> 20230223, so Chroma can compare dates as numbers; 0 = no date."""
     return value.year * 10000 + value.month * 100 + value.day if value else 0
+
+
+_date_int = date_int
 
 
 def utc_now() -> str:
     """The current time as ISO UTC to the second: '2026-11-22T09:41:07+00:00'."""
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
+
+# Rows per Chroma call: under SQLite's 32,766 variables and chromadb's max batch size (5,461).
+PAGE = 5000
 
 # Metadata key: the JSON list of other files with the same bytes as this chunk's file.
 OTHER_NAMES = "other_names"
@@ -264,14 +279,11 @@ class ChromaStore:
     >>> # store = ChromaStore(Path("index/chroma")); store.indexed_files()
     """
 
-    def __init__(self, path: Path, collection: str = "regioassist") -> None:
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
+    def __init__(self, path: Path | str, collection: str = "regioassist") -> None:
+        """``path``: the Chroma directory, or a Chroma server's address ``http://HOST:PORT`` (location.py)."""
+        from regioassist.location import chroma_client
 
-        path.mkdir(parents=True, exist_ok=True)
-        self._client = chromadb.PersistentClient(
-            path=str(path), settings=ChromaSettings(anonymized_telemetry=False)
-        )
+        self._client = chroma_client(path)
         self._collection = self._client.get_or_create_collection(
             name=collection, embedding_function=None, metadata={"hnsw:space": "cosine"}
         )
@@ -282,17 +294,54 @@ class ChromaStore:
         if not chunks:
             return
         stamp = indexed_at or utc_now()
-        self._collection.upsert(
-            ids=[c.id for c in chunks],
-            embeddings=np.asarray(embeddings, dtype=np.float32),
-            documents=[c.indexed_text for c in chunks],
-            metadatas=[chunk_to_metadata(c, path_key, stamp) for c in chunks],
-        )
+        vectors = np.asarray(embeddings, dtype=np.float32)
+        for at in range(0, len(chunks), self._batch):
+            part = chunks[at : at + self._batch]
+            self._collection.upsert(
+                ids=[c.id for c in part],
+                embeddings=vectors[at : at + self._batch],
+                documents=[c.indexed_text for c in part],
+                metadatas=[chunk_to_metadata(c, path_key, stamp) for c in part],
+            )
+
+    @property
+    def _batch(self) -> int:
+        """Rows per call: :data:`PAGE`, or less when chromadb allows less."""
+        try:
+            return max(1, min(PAGE, self._client.get_max_batch_size()))
+        except Exception:  # a client that cannot say (a stand-in in tests): the page size
+            return PAGE
+
+    def _pages(self, include: list[str], where: dict | None = None) -> Iterator[dict]:
+        """``get`` in pages of at most :data:`PAGE` records (see the module docstring)."""
+        offset = 0
+        while True:
+            got = self._collection.get(where=where, include=include, limit=self._batch, offset=offset)
+            if not got["ids"]:
+                return
+            yield got
+            if len(got["ids"]) < self._batch:
+                return
+            offset += len(got["ids"])
+
+    def _metadatas(self, where: dict | None = None) -> Iterator[dict]:
+        for page in self._pages(["metadatas"], where):
+            yield from page["metadatas"]
+
+    def _get_ids(self, ids: Sequence[str], include: list[str]) -> Iterator[dict]:
+        """``get(ids=...)`` in batches."""
+        ids = list(ids)
+        for at in range(0, len(ids), self._batch):
+            yield self._collection.get(ids=ids[at : at + self._batch], include=include)
+
+    def all_ids(self) -> list[str]:
+        """Every chunk id, without reading the chunks."""
+        return [cid for page in self._pages([]) for cid in page["ids"]]
 
     def delete_path(self, path_key: str) -> int:
-        ids = self._collection.get(where={"path": path_key}, include=[])["ids"]
-        if ids:
-            self._collection.delete(ids=ids)
+        ids = [cid for page in self._pages([], {"path": path_key}) for cid in page["ids"]]
+        for at in range(0, len(ids), self._batch):
+            self._collection.delete(ids=ids[at : at + self._batch])
         return len(ids)
 
     def query(self, embedding: np.ndarray, k: int, filters: Filters | None = None) -> list[tuple[Chunk, float]]:
@@ -310,47 +359,55 @@ class ChromaStore:
         return [(chunk_from_record(cid, doc, meta), 1.0 - dist) for cid, doc, meta, dist in rows]
 
     def indexed_files(self) -> dict[str, tuple[str, str]]:
-        metas = self._collection.get(include=["metadatas"])["metadatas"]
-        return {m["path"]: (m["source"], m["doc_hash"]) for m in metas}
+        return {m["path"]: (m["source"], m["doc_hash"]) for m in self._metadatas()}
 
     def indexed_times(self) -> dict[str, str | None]:
-        metas = self._collection.get(include=["metadatas"])["metadatas"]
-        return _latest((m["path"], m.get("indexed_at")) for m in metas)
+        return _latest((m["path"], m.get("indexed_at")) for m in self._metadatas())
 
     def add_name(self, path_key: str, name: str) -> bool:
-        got = self._collection.get(where={"path": path_key}, include=["metadatas"])
-        if not got["ids"]:
+        pages = list(self._pages(["metadatas"], {"path": path_key}))
+        ids = [cid for page in pages for cid in page["ids"]]
+        metas = [m for page in pages for m in page["metadatas"]]
+        if not ids:
             return False
-        known = json.loads(got["metadatas"][0].get(OTHER_NAMES) or "[]")
+        known = json.loads(metas[0].get(OTHER_NAMES) or "[]")
         if name in known:
             return False
         names = json.dumps(sorted([*known, name]), ensure_ascii=False)
-        self._collection.update(ids=got["ids"], metadatas=[{**m, OTHER_NAMES: names} for m in got["metadatas"]])
+        for at in range(0, len(ids), self._batch):
+            self._collection.update(
+                ids=ids[at : at + self._batch],
+                metadatas=[{**m, OTHER_NAMES: names} for m in metas[at : at + self._batch]],
+            )
         return True
 
     def other_names(self) -> dict[str, tuple[str, ...]]:
-        metas = self._collection.get(where={OTHER_NAMES: {"$ne": ""}}, include=["metadatas"])["metadatas"]
-        return {m["path"]: tuple(json.loads(m[OTHER_NAMES])) for m in metas}
+        return {m["path"]: tuple(json.loads(m[OTHER_NAMES])) for m in self._metadatas({OTHER_NAMES: {"$ne": ""}})}
 
     def all_chunks(self) -> list[Chunk]:
-        got = self._collection.get(include=["documents", "metadatas"])
-        chunks = [chunk_from_record(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
+        chunks = [
+            chunk_from_record(i, d, m)
+            for page in self._pages(["documents", "metadatas"])
+            for i, d, m in zip(page["ids"], page["documents"], page["metadatas"])
+        ]
         return sorted(chunks, key=lambda c: (c.source, c.start))
 
     def embeddings(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
-        if not ids:
-            return {}
-        got = self._collection.get(ids=list(ids), include=["embeddings"])
-        return {cid: np.asarray(vec, dtype=np.float32) for cid, vec in zip(got["ids"], got["embeddings"])}
+        return {
+            cid: np.asarray(vec, dtype=np.float32)
+            for got in self._get_ids(ids, ["embeddings"])
+            for cid, vec in zip(got["ids"], got["embeddings"])
+        }
 
     def get(self, ids: Sequence[str]) -> dict[str, Chunk]:
-        if not ids:
-            return {}
-        got = self._collection.get(ids=list(ids), include=["documents", "metadatas"])
-        return {i: chunk_from_record(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])}
+        return {
+            i: chunk_from_record(i, d, m)
+            for got in self._get_ids(ids, ["documents", "metadatas"])
+            for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])
+        }
 
     def ids_matching(self, filters: Filters) -> set[str]:
-        return set(self._collection.get(where=filters.to_chroma_where(), include=[])["ids"])
+        return {cid for page in self._pages([], filters.to_chroma_where()) for cid in page["ids"]}
 
 
 def _latest(stamps: Iterable[tuple[str, str | None]]) -> dict[str, str | None]:
@@ -361,5 +418,9 @@ def _latest(stamps: Iterable[tuple[str, str | None]]) -> dict[str, str | None]:
     return latest
 
 
-def open_store(index_dir: Path, collection: str = "regioassist") -> ChromaStore:
-    return ChromaStore(Path(index_dir) / "chroma", collection)
+def open_store(index_dir: Path, collection: str = "regioassist", server: str | None = None) -> ChromaStore:
+    """The store of the index in ``index_dir``: its ``chroma/`` folder, or ``server`` (or the server it names)."""
+    from regioassist.location import bound_server
+
+    target = server or bound_server(index_dir)
+    return ChromaStore(target or Path(index_dir) / "chroma", collection)
