@@ -22,7 +22,11 @@ apply_offline_env()
 
 app = typer.Typer(help="Cited Dutch answers over the region's social-domain documents.", no_args_is_help=True)
 
-IndexOption = typer.Option(None, "--index", help="Index directory (default: index/ or REGIOASSIST_INDEX_DIR).")
+IndexOption = typer.Option(
+    None,
+    "--index",
+    help="Index directory, or a Chroma server's address http://HOST:PORT (default: index/ or REGIOASSIST_INDEX_DIR).",
+)
 
 
 class UserError(Exception):
@@ -34,10 +38,48 @@ def fail(message: str) -> None:
     raise typer.Exit(2)
 
 
-def settings_for(index: Optional[Path]):
+def settings_for(index: Optional[str]):
+    """The settings, with ``--index`` (a directory or a server address) when given."""
+    from pydantic import ValidationError
+
     from regioassist.config import Settings
 
-    return Settings().with_overrides(index_dir=index)
+    try:
+        return Settings().with_overrides(index_dir=index)
+    except ValidationError as error:
+        problem = error.errors()[0]
+        fail(f"{'.'.join(map(str, problem['loc'])) or 'index'}: {problem['msg'].removeprefix('Value error, ')}")
+
+
+def index_name(settings) -> str:
+    """How messages name the index: its directory, or its server and local folder."""
+    if settings.index_url:
+        return f"{settings.index_url} (collection {settings.collection}, local folder {settings.index_dir})"
+    return str(settings.index_dir)
+
+
+def reach_server(settings) -> bool:
+    """For a server index: does its collection exist? Fails in one line when the server does not answer."""
+    from regioassist.location import server_collection_exists
+
+    try:
+        return server_collection_exists(settings.index_url, settings.collection)
+    except ValueError as error:  # chromadb: "Could not connect to a Chroma server. Are you sure it is running?"
+        fail(f"{settings.index_url}: {error}")
+        return False
+
+
+def require_index(settings) -> None:
+    """Fail in one line when there is no index to read: no Chroma folder, or no such collection on the server."""
+    if settings.index_url is None:
+        if not (settings.index_dir / "chroma").exists():
+            fail(f"{settings.index_dir}: no index here yet (run: regioassist ingest documents/)")
+        return
+    if not reach_server(settings):
+        fail(
+            f"{settings.index_url}: no collection {settings.collection!r} on this server yet "
+            f"(run: regioassist ingest documents/ --index {settings.index_url})"
+        )
 
 
 def parse_date(value: Optional[str], flag: str) -> Optional[dt.date]:
@@ -52,7 +94,7 @@ def parse_date(value: Optional[str], flag: str) -> Optional[dt.date]:
 @app.command()
 def ingest(
     paths: list[Path] = typer.Argument(..., help="Files or folders (.txt, .md, .pdf, .docx)."),
-    index: Optional[Path] = IndexOption,
+    index: Optional[str] = IndexOption,
     prune: bool = typer.Option(False, "--prune", help="Also remove indexed files that no longer exist."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
     wait: Optional[float] = typer.Option(
@@ -72,9 +114,11 @@ def ingest(
 
     console = Console(stderr=True)
     settings = settings_for(index)
-    target = LocalIndex.open(settings.index_dir, settings.collection)
+    if settings.index_url:
+        reach_server(settings)
+    target = LocalIndex.open(settings.index_dir, settings.collection, server=settings.index_url)
     try:
-        with target.writing(timeout_s=wait, on_wait=lambda: _say_waiting(settings.index_dir)):
+        with target.writing(timeout_s=wait, on_wait=lambda: _say_waiting(settings)):
             report = ingest_into(
                 settings, paths, prune=prune, index=target, progress=lambda p, s: console.print(f"  {p}: {s}")
             )
@@ -98,14 +142,14 @@ def ingest(
         raise typer.Exit(1)
 
 
-def _say_waiting(index_dir: Path) -> None:
-    typer.echo(f"{index_dir}: another process is writing this index; waiting until it is done (Ctrl-C stops)", err=True)
+def _say_waiting(settings) -> None:
+    typer.echo(f"{index_name(settings)}: another process is writing this index; waiting until it is done (Ctrl-C stops)", err=True)
 
 
 @app.command()
 def ask(
     question: Optional[str] = typer.Argument(None, help="The question, in Dutch or English."),
-    index: Optional[Path] = IndexOption,
+    index: Optional[str] = IndexOption,
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object per answer."),
     batch: Optional[str] = typer.Option(None, "--batch", help="File with one question per line ('-' = stdin)."),
     date_from: Optional[str] = typer.Option(None, "--from", help="Only documents dated on or after YYYY-MM-DD."),
@@ -137,13 +181,16 @@ def ask(
             typer.echo(render(answer, assistant.answerer.phrases))
 
 
-def _load_assistant(index: Optional[Path]):
-    """The assistant, or a one-line error for what the user can fix (a broken prompt file)."""
+def _load_assistant(index: Optional[str]):
+    """The assistant, or a one-line error for what the user can fix (a broken prompt file, no server)."""
     from regioassist.pipeline import load_assistant
     from regioassist.prompts import PromptError
 
+    settings = settings_for(index)
+    if settings.index_url:
+        reach_server(settings)  # an empty collection is filled with the shipped documents, as on disk
     try:
-        return load_assistant(settings_for(index))
+        return load_assistant(settings)
     except PromptError as error:
         fail(str(error))
 
@@ -166,21 +213,20 @@ def _questions(question: Optional[str], batch: Optional[str]) -> list[str]:
 
 
 @app.command()
-def status(index: Optional[Path] = IndexOption, as_json: bool = typer.Option(False, "--json")) -> None:
+def status(index: Optional[str] = IndexOption, as_json: bool = typer.Option(False, "--json")) -> None:
     """List the indexed documents and the totals."""
     from regioassist.index import LocalIndex
 
     settings = settings_for(index)
-    if not (settings.index_dir / "chroma").exists():
-        fail(f"{settings.index_dir}: no index here yet (run: regioassist ingest documents/)")
-    report = LocalIndex.open(settings.index_dir, settings.collection).status()
+    require_index(settings)
+    report = LocalIndex.open(settings.index_dir, settings.collection, server=settings.index_url).status()
     if as_json:
         typer.echo(json.dumps(report.to_json(), ensure_ascii=False))
         return
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"index: {report.index_dir}")
+    table = Table(title=f"index: {index_name(settings)}")
     for column in ("source", "title", "type", "date", "chunks", "language", "notes"):
         table.add_column(column)
     for d in report.documents:
@@ -197,7 +243,7 @@ def decisions(
     date_to: Optional[str] = typer.Option(None, "--to", help="Only meetings on or before YYYY-MM-DD."),
     domain: Optional[str] = typer.Option(None, "--domain", help="Only this domain, e.g. 'Jeugd en Onderwijs'."),
     status: Optional[str] = typer.Option(None, "--status", help="Only this status: vastgesteld, ingestemd, ..."),
-    index: Optional[Path] = IndexOption,
+    index: Optional[str] = IndexOption,
     as_json: bool = typer.Option(False, "--json", help="Print one JSON list of decisions."),
     as_csv: bool = typer.Option(False, "--csv", help="Print the decisions as CSV."),
 ) -> None:
@@ -216,11 +262,11 @@ def decisions(
         fail(str(error))
         return
     settings = settings_for(index)
-    if not (settings.index_dir / "chroma").exists():
-        fail(f"{settings.index_dir}: no index here yet (run: regioassist ingest documents/)")
+    require_index(settings)
     from regioassist.store import open_store
 
-    entries = decision_register(open_store(settings.index_dir, settings.collection), filters, topic, status)
+    store = open_store(settings.index_dir, settings.collection, server=settings.index_url)
+    entries = decision_register(store, filters, topic, status)
     if as_json:
         typer.echo(json.dumps([e.to_json() for e in entries], ensure_ascii=False))
         return
@@ -243,7 +289,7 @@ def decisions(
 
 
 @app.command()
-def chat(index: Optional[Path] = IndexOption) -> None:
+def chat(index: Optional[str] = IndexOption) -> None:
     """Ask questions at a prompt in the terminal (follow-ups keep their context). Ctrl-D ends."""
     from regioassist.answer import render
 
@@ -264,7 +310,7 @@ def chat(index: Optional[Path] = IndexOption) -> None:
 
 @app.command()
 def serve(
-    index: Optional[Path] = IndexOption,
+    index: Optional[str] = IndexOption,
     host: Optional[str] = typer.Option(None, "--host", help="Address to bind (default 127.0.0.1; others need a login)."),
     port: Optional[int] = typer.Option(None, "--port", help="Port (default 7860)."),
 ) -> None:
@@ -273,6 +319,8 @@ def serve(
     from regioassist.ui.server import ServeError, serve as run_server
 
     settings = settings_for(index).with_overrides(host=host, port=port)
+    if settings.index_url:
+        reach_server(settings)
     try:
         run_server(settings, settings.host, settings.port, on_ready=typer.echo)
     except (ServeError, PromptError) as error:
@@ -295,7 +343,7 @@ def passwd(user: str = typer.Argument(..., help="The user name to log in with.")
 
 
 @app.command()
-def setup(index: Optional[Path] = IndexOption) -> None:
+def setup(index: Optional[str] = IndexOption) -> None:
     """Convert the embedding model and index the shipped documents (skips what is done)."""
     from regioassist.pipeline import prepare
 
@@ -313,7 +361,7 @@ app.add_typer(feedback_app, name="feedback")
 @feedback_app.command("export")
 def feedback_export(
     out: Optional[Path] = typer.Option(None, "--out", help="Write the JSONL here (default: standard output)."),
-    index: Optional[Path] = IndexOption,
+    index: Optional[str] = IndexOption,
 ) -> None:
     """Write the chat's feedback as draft evaluation items (JSONL, flagged for review)."""
     import sqlite3
@@ -342,7 +390,7 @@ app.add_typer(index_app, name="index")
 
 @index_app.command("check")
 def index_check(
-    index: Optional[Path] = IndexOption,
+    index: Optional[str] = IndexOption,
     repair: bool = typer.Option(False, "--repair", help="Mend what is found (rebuild, delete damaged files' chunks)."),
 ) -> None:
     """Check that Chroma and the keyword index hold the same chunks, each once.
@@ -352,11 +400,14 @@ def index_check(
     """
     from regioassist.integrity import check_index, repair_index
 
+    from regioassist.location import bind_server
+
     settings = settings_for(index)
-    if not (settings.index_dir / "chroma").exists():
-        fail(f"{settings.index_dir}: no index here yet (run: regioassist ingest documents/)")
+    require_index(settings)
+    if settings.index_url:  # the checks open the index by its folder, which then names the server
+        bind_server(settings.index_dir, settings.index_url)
     run = repair_index if repair else check_index
-    report = run(settings.index_dir, settings.collection, on_wait=lambda: _say_waiting(settings.index_dir))
+    report = run(settings.index_dir, settings.collection, on_wait=lambda: _say_waiting(settings))
     for line in report.lines():
         typer.echo(line)
     if not report.consistent:
@@ -365,7 +416,7 @@ def index_check(
 
 @app.command("eval")
 def evaluate(
-    index: Optional[Path] = IndexOption,
+    index: Optional[str] = IndexOption,
     questions: Path = typer.Option(Path("eval/questions.jsonl"), help="The evaluation set (JSONL)."),
     thresholds: Path = typer.Option(Path("eval/thresholds.json"), help="Minimum (or maximum) values per metric."),
     out: Path = typer.Option(Path("eval/reports"), help="Where the JSON, Markdown and HTML reports go."),
@@ -394,6 +445,8 @@ def evaluate(
     except ValidationError as error:
         fail(f"--generator: {error.errors()[0]['msg']}")
         return
+    if settings.index_url and not validate:
+        reach_server(settings)
     from regioassist.evaluation.runner import RENDERINGS, build_variants
 
     unknown = [fmt for fmt in render if fmt not in RENDERINGS]

@@ -5,8 +5,11 @@ overridden by CLI flags through :meth:`Settings.with_overrides`. Never mutated
 after start-up: overrides make a new object.
 
 >>> s = Settings(index_dir="/tmp/idx")
->>> s.index_dir.name
-'idx'
+>>> s.index_dir.name, s.index_url
+('idx', None)
+>>> s = Settings(index_dir="http://127.0.0.1:8000", server_cache_dir="/tmp/cache")
+>>> s.index_url, str(s.index_dir)
+('http://127.0.0.1:8000', '/tmp/cache/127.0.0.1_8000_regioassist')
 """
 
 from __future__ import annotations
@@ -15,8 +18,10 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from regioassist.location import ServerAddress, default_server_cache, is_server_url
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,7 +49,19 @@ class Settings(BaseSettings):
 
     index_dir: Path = Field(
         default=Path("index"),
-        description="Directory of the local index: Chroma on disk plus the BM25 keyword index.",
+        description="Directory of the local index (Chroma on disk plus the BM25 keyword index), or a Chroma "
+        "server's address http(s)://HOST:PORT: then the chunks live on the server, this becomes the local folder "
+        "<server_cache_dir>/<host>_<port>_<collection> of what is derived from them, and index_url the address.",
+    )
+    index_url: str | None = Field(
+        default=None,
+        description="The Chroma server holding the chunks (http(s)://HOST:PORT), None for Chroma in index_dir; "
+        "set by giving index_dir an address (given itself, index_dir names its local folder).",
+    )
+    server_cache_dir: Path = Field(
+        default_factory=default_server_cache,
+        description="Where a server index keeps one local folder per server and collection "
+        "(keyword index, locks, feedback, uploads): $XDG_CACHE_HOME/regioassist or ~/.cache/regioassist.",
     )
     documents_dir: Path = Field(
         default=REPO_ROOT / "documents",
@@ -106,8 +123,49 @@ class Settings(BaseSettings):
         default="extractive", description="Who writes the answer: the extractive answerer needs no LLM."
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _index_location(cls, data: Any) -> Any:
+        """An address given as index_dir moves to index_url; index_dir becomes its local folder.
+
+        Runs on the raw values (``Path("http://h:1")`` would collapse the '//').
+        """
+        if not isinstance(data, dict):
+            return data
+        given = data.get("index_dir")
+        if is_server_url(given):
+            data = {**data, "index_url": given, "index_dir": None}
+        elif given is not None or not data.get("index_url"):
+            return data
+        root = data.get("server_cache_dir") or default_server_cache()
+        collection = data.get("collection") or cls.model_fields["collection"].default
+        return {**data, "index_dir": _local_folder(root, str(data["index_url"]), collection)}
+
+    @field_validator("index_url")
+    @classmethod
+    def _normalised_url(cls, value: str | None) -> str | None:
+        return None if value is None else ServerAddress.parse(value).url
+
     def with_overrides(self, **overrides: Any) -> "Settings":
-        """A copy with the given fields replaced; ``None`` values are ignored."""
+        """A copy with the given fields replaced; ``None`` values are ignored.
+
+        A new ``index_dir`` replaces the index itself: a directory drops the server address,
+        an address brings its own local folder. A local folder that was derived is derived
+        again (another collection or cache folder gets its own).
+        """
         data = self.model_dump()
-        data.update({k: v for k, v in overrides.items() if v is not None})
+        given = {k: v for k, v in overrides.items() if v is not None}
+        derived = self.index_url is not None and self.index_dir == _local_folder(
+            self.server_cache_dir, self.index_url, self.collection
+        )
+        if "index_dir" in given:
+            data["index_url"] = None  # None, not left out: the environment must not bring one back
+        data.update(given)
+        if derived and "index_dir" not in given:
+            data["index_dir"] = _local_folder(data["server_cache_dir"], data["index_url"], data["collection"])
         return Settings(**data)
+
+
+def _local_folder(root: Path, url: str, collection: str) -> Path:
+    """A server index's local folder: ``<root>/<host>_<port>_<collection>``."""
+    return Path(root) / ServerAddress.parse(url).folder_name(collection)

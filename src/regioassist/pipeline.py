@@ -70,7 +70,7 @@ def ingest_into(
     index: LocalIndex | None = None,
 ) -> IngestReport:
     """Ingest ``paths`` with the chunking the settings name, into ``index`` or the settings' index."""
-    index = index or LocalIndex.open(settings.index_dir, settings.collection)
+    index = index or LocalIndex.open(settings.index_dir, settings.collection, server=settings.index_url)
     report = ingest_paths(
         paths,
         index,
@@ -100,7 +100,7 @@ def load_assistant(settings: Settings, embedder=None) -> Assistant:
     """
     load_phrases(settings.phrases_file)  # a broken prompt file fails now, not after the model loaded
     embedder = embedder or load_embedder(settings)
-    index = LocalIndex.open(settings.index_dir, settings.collection)
+    index = LocalIndex.open(settings.index_dir, settings.collection, server=settings.index_url)
     if not index.store.indexed_files():
         ingest_into(settings, [settings.documents_dir], embedder=embedder, index=index)
     elif stale := stale_files(index, settings.chunk_chars, settings.chunk_overlap):

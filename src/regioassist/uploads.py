@@ -40,7 +40,7 @@ class UploadError(ValueError):
 
 
 def managed_folder(settings: Settings) -> Path:
-    """Where uploads are stored: ``INDEX/files/``."""
+    """Where uploads are stored: ``INDEX/files/`` (for a Chroma server, in its local folder: location.py)."""
     return Path(settings.index_dir) / "files"
 
 
@@ -163,7 +163,7 @@ def add_documents(
     """
     from regioassist.pipeline import ingest_into
 
-    index = index or LocalIndex.open(settings.index_dir, settings.collection)
+    index = index or LocalIndex.open(settings.index_dir, settings.collection, server=settings.index_url)
     folder = managed_folder(settings)
     errors: list[str] = []
     report = IngestReport()

@@ -208,8 +208,10 @@ def run_variant(settings: Settings, embedder, variant: Variant, workdir: Path, m
 
         documents = workdir / variant.name / "documents"
         render_corpus(variant.documents, documents, variant.render)
+    # A fresh index on disk, also when the main run reads a Chroma server: a variant's documents
+    # must never land in the server's collection.
     variant_settings = settings.model_copy(
-        update={"documents_dir": documents, "index_dir": workdir / variant.name / "index"}
+        update={"documents_dir": documents, "index_dir": workdir / variant.name / "index", "index_url": None}
     )
     assistant = load_assistant(variant_settings, embedder=embedder)
     summary = summarize(run_assistant(assistant, variant.items, lambda _: None))
