@@ -305,6 +305,13 @@ class Answer:
     # How sure the answerer is that its quotes answer the question, 0..1; answers below the
     # calibrated ``min_confidence`` are declined. 0 for a decline, 1 for answers from structure.
     confidence: float = 1.0
+    # What wrote the text: "extractive" or an LLM generator ("openai", "ollama", "llamacpp").
+    generator: str = "extractive"
+    # Why an LLM's answer was replaced by the extractive one ("timeout: ...", "error: ...",
+    # "empty: ...", "ungrounded: ..."); None when nothing was replaced (generators/llm.py).
+    fallback: str | None = None
+    # Citation numbers the LLM wrote that named no source it was given, as it wrote them.
+    removed_citations: tuple[int, ...] = ()
 
     def to_json(self) -> dict:
         """The stable ``--json`` shape read by the evaluation team's tools."""

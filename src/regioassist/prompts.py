@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import string
 import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -86,3 +88,96 @@ def load_phrases(path: Path) -> dict[str, dict[str, str]]:
                 wanted = ", ".join(f"{{{p}}}" for p in sorted(placeholders)) or "no placeholder"
                 raise PromptError(f"{path}: [{language}] {key!r} must contain {wanted}, found {sorted(found)}")
     return data
+
+
+# --- LLM generators (generators/llm.py) --------------------------------------------------
+
+PROMPTS_DIR = REPO_ROOT / "prompts"
+# The tag that opens the block of numbered sources (generators/context.py writes it); the
+# system prompt must name it, so what the model is told and what it is sent cannot drift apart.
+SOURCES_TAG = "<sources>"
+
+# key -> the placeholders its text must contain, no more, no less.
+REQUIRED_LLM_PROMPTS: dict[str, set[str]] = {
+    "system": {"refusal"},
+    "user": {"context", "question"},
+    "refusal": set(),
+    "unsupported": set(),
+    "unavailable": {"reason"},
+}
+REQUIRED_CONDENSE_PROMPTS: dict[str, set[str]] = {"system": set(), "user": {"history", "question"}}
+
+
+@dataclass(frozen=True)
+class LLMPrompts:
+    """The texts an LLM generator works with, for one language (``prompts/llm_system_<lang>.toml``).
+
+    >>> prompts = load_llm_prompts("nl")
+    >>> prompts.unsupported
+    '(niet gevonden in de bron)'
+    >>> "<sources>" in prompts.system_message()
+    True
+    """
+
+    language: str
+    system: str
+    user: str
+    refusal: str
+    unsupported: str
+    unavailable: str
+
+    def system_message(self) -> str:
+        return self.system.format(refusal=self.refusal)
+
+    def user_message(self, context: str, question: str) -> str:
+        return self.user.format(context=context, question=question)
+
+
+@dataclass(frozen=True)
+class CondensePrompt:
+    """The prompt that rewrites a follow-up into a stand-alone question (``prompts/llm_condense_nl.toml``)."""
+
+    system: str
+    user: str
+
+    def user_message(self, history: Sequence[str], question: str) -> str:
+        return self.user.format(history="\n".join(f"- {turn}" for turn in history), question=question)
+
+
+def _checked_table(path: Path, required: dict[str, set[str]]) -> dict[str, str]:
+    """The flat TOML table at ``path``, every key of ``required`` present with exactly its placeholders."""
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PromptError(f"{path}: prompt file not found") from None
+    except tomllib.TOMLDecodeError as error:
+        raise PromptError(f"{path}: not valid TOML ({error})") from None
+    for key, placeholders in required.items():
+        if not isinstance(data.get(key), str) or not data[key].strip():
+            raise PromptError(f"{path}: no text for {key!r}")
+        try:
+            found = _placeholders(data[key])
+        except ValueError as error:  # a lone brace: "{" or "}"
+            raise PromptError(f"{path}: {key!r} has a stray brace ({error}); write {{{{ or }}}}") from None
+        if found != placeholders:
+            wanted = ", ".join(f"{{{p}}}" for p in sorted(placeholders)) or "no placeholder"
+            raise PromptError(f"{path}: {key!r} must contain {wanted}, found {sorted(found)}")
+    return {key: data[key] for key in required}
+
+
+@lru_cache(maxsize=8)
+def load_llm_prompts(language: str, directory: Path = PROMPTS_DIR) -> LLMPrompts:
+    """The LLM prompts for ``language``; Dutch when the language has no file of its own."""
+    path = Path(directory) / f"llm_system_{language}.toml"
+    if language != "nl" and not path.is_file():
+        return load_llm_prompts("nl", directory)
+    table = _checked_table(path, REQUIRED_LLM_PROMPTS)
+    if SOURCES_TAG not in table["system"]:
+        raise PromptError(f"{path}: 'system' must tell the model that the sources stand inside {SOURCES_TAG}")
+    return LLMPrompts(language=language, **table)
+
+
+@lru_cache(maxsize=4)
+def load_condense_prompt(directory: Path = PROMPTS_DIR) -> CondensePrompt:
+    """The follow-up rewriting prompt (one file, used for every language)."""
+    return CondensePrompt(**_checked_table(Path(directory) / "llm_condense_nl.toml", REQUIRED_CONDENSE_PROMPTS))
