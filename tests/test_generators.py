@@ -148,6 +148,13 @@ def test_server_error_falls_back_with_a_note(server):
     assert rest == extractive_text() and answer.generator == "extractive"
 
 
+@pytest.mark.parametrize("reply", ["", "  \n", "[1]"])
+def test_empty_reply_falls_back(server, reply):
+    server.script(Reply(reply))
+    _, answer = run(generator_for(server))
+    assert answer.fallback == "empty: the model wrote no text" and answer.text.startswith(NOTE_NL)
+
+
 def test_timeout_falls_back_without_waiting_for_the_model(server):
     server.script(Reply("Te laat [1].", delay_s=3.0))
     started = time.perf_counter()
