@@ -347,7 +347,10 @@ def setup(index: Optional[str] = IndexOption) -> None:
     """Convert the embedding model and index the shipped documents (skips what is done)."""
     from regioassist.pipeline import prepare
 
-    report = prepare(settings_for(index))
+    settings = settings_for(index)
+    if settings.index_url:
+        reach_server(settings)
+    report = prepare(settings)
     typer.echo(
         f"model ready; documents: read {len(report.read)}, unchanged {len(report.unchanged)}, "
         f"failed {len(report.failed)}"

@@ -30,6 +30,16 @@ What that leaves per machine, said plainly:
   the keyword index of a process on another machine catches up when that process opens
   the index again (a restart), because the generation token is a local file.
 - feedback and uploaded files stay on the machine that received them.
+- a file is known by its absolute path on the machine that ingested it, and ``ingest
+  --prune`` removes the chunks of every file missing from *this* machine: prune from the
+  machine that holds the documents.
+
+Measured on this 2-core machine with the shipped documents (125 chunks), ``chroma run`` on
+127.0.0.1: a dense query for 30 hits takes p50 10.2 ms / p95 12.8 ms against 5.8 / 8.2 ms on
+disk; reading every chunk 19 ms against 24 ms; opening the index 148 ms against 45 ms, and
+opening it from a fresh local folder (keyword index rebuilt from the server) 206 ms. The
+server starts in about 1 s. Answers and citations are the same either way
+(``tests/test_server_mode.py``).
 
 The local folder remembers its server in ``chroma.url`` (instead of a ``chroma/``
 directory), so code that opens an index by its directory alone (``index check``)
