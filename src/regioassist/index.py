@@ -39,6 +39,7 @@ Until then its queries skip rows another process deleted.
 from __future__ import annotations
 
 import fcntl
+import json
 import logging
 import os
 import threading
@@ -51,7 +52,7 @@ from typing import Callable, Iterator
 
 from regioassist.keyword import KeywordIndex, KeywordIndexError
 from regioassist.location import bind_server, bound_server, is_server_url
-from regioassist.store import ChromaStore, VectorStore
+from regioassist.store import OTHER_NAMES, ChromaStore, VectorStore
 
 LOCK_FILE = ".write.lock"
 OPEN_LOCK_FILE = ".open.lock"
@@ -436,29 +437,34 @@ class LocalIndex:
             return removed
 
     def status(self) -> IndexStatus:
-        chunks = self.store.all_chunks()
-        counts = Counter(c.source for c in chunks)
-        scanned = {c.source for c in chunks if c.ocr}
-        first = {}
-        for c in chunks:
-            first.setdefault(c.source, c)
-        path_of = {source: key for key, (source, _) in self.store.indexed_files().items()}
-        times = self.store.indexed_times()
-        names = self.store.other_names()
+        """One document per source, from one pass over the chunks' metadata (no texts read)."""
+        counts: Counter[str] = Counter()
+        first: dict[str, dict] = {}  # source -> the metadata of its first chunk
+        scanned, path_of, times = set(), {}, {}
+        for meta in self.store.chunk_metadata():
+            source, key = meta["source"], meta["path"]
+            counts[source] += 1
+            if source not in first or meta["start"] < first[source]["start"]:
+                first[source] = meta
+            if meta.get("ocr"):
+                scanned.add(source)
+            path_of[source] = key
+            stamp = meta.get("indexed_at") or None
+            times[key] = max(filter(None, (times.get(key), stamp)), default=None)
         documents = tuple(
             IndexedDocument(
                 source=source,
-                title=c.title,
-                doc_type=c.doc_type.value,
-                date=c.date.isoformat() if c.date else None,
+                title=m["title"],
+                doc_type=m["doc_type"],
+                date=m["date"] or None,
                 chunks=counts[source],
-                indexed_at=times.get(path_of.get(source, "")),
-                path=path_of.get(source, ""),
-                language=c.language,
+                indexed_at=times.get(path_of[source]),
+                path=path_of[source],
+                language=m.get("language") or "nl",
                 ocr=source in scanned,
-                other_names=names.get(path_of.get(source, ""), ()),
+                other_names=tuple(json.loads(m.get(OTHER_NAMES) or "[]")),
             )
-            for source, c in sorted(first.items())
+            for source, m in sorted(first.items())
         )
         return IndexStatus(str(self.directory), documents)
 

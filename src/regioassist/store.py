@@ -202,6 +202,10 @@ class VectorStore(Protocol):
 
     def all_chunks(self) -> list[Chunk]: ...
 
+    def chunk_metadata(self) -> Iterator[dict]:
+        """Every chunk's flat metadata (:func:`chunk_to_metadata`), without its text: cheaper than all_chunks."""
+        ...
+
     def embeddings(self, ids: Sequence[str]) -> dict[str, np.ndarray]: ...
 
     def get(self, ids: Sequence[str]) -> dict[str, Chunk]: ...
@@ -262,6 +266,12 @@ class MemoryStore:
 
     def all_chunks(self) -> list[Chunk]:
         return sorted((c for _, c, _ in self._rows.values()), key=lambda c: (c.source, c.start))
+
+    def chunk_metadata(self) -> Iterator[dict]:
+        for cid, (key, chunk, _) in self._rows.items():
+            names = self._names.get(key)
+            meta = chunk_to_metadata(chunk, key, self._times.get(cid, ""))
+            yield {**meta, OTHER_NAMES: json.dumps(list(names), ensure_ascii=False) if names else ""}
 
     def embeddings(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
         return {cid: self._rows[cid][2] for cid in ids if cid in self._rows}
@@ -383,6 +393,9 @@ class ChromaStore:
 
     def other_names(self) -> dict[str, tuple[str, ...]]:
         return {m["path"]: tuple(json.loads(m[OTHER_NAMES])) for m in self._metadatas({OTHER_NAMES: {"$ne": ""}})}
+
+    def chunk_metadata(self) -> Iterator[dict]:
+        return self._metadatas()
 
     def all_chunks(self) -> list[Chunk]:
         chunks = [
