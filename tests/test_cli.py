@@ -106,7 +106,9 @@ def test_ask_json_contract(ingested):
     result = runner.invoke(app, ["ask", "Wat is besloten over verblijf?", "--json", "--index", str(ingested)])
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout)
-    assert set(answer) == {"question", "language", "answered", "answer", "time_note", "confidence", "citations"}
+    assert set(answer) == {"question", "language", "answered", "answer", "time_note", "confidence", "citations",
+                           "generator", "fallback", "removed_citations"}
+    assert (answer["generator"], answer["fallback"], answer["removed_citations"]) == ("extractive", None, [])
     assert answer["time_note"] is None and 0.8 <= answer["confidence"] <= 1.0
     assert answer["answered"] and answer["language"] == "nl"
     keys = {"n", "source", "title", "doc_type", "date", "domain", "agenda_item", "page", "quote", "score"}
@@ -209,3 +211,40 @@ def test_status_shows_language_and_other_names(tmp_path, model_dir):
     assert document["ocr"] is False and [n.rsplit("/", 1)[-1] for n in document["other_names"]] == ["memo_kopie.txt"]
     table = runner.invoke(app, ["status", "--index", str(index)], env={"COLUMNS": "400"}).stdout
     assert " en " in table and "also as " in table and "memo_kopie.txt" in table
+
+
+@pytest.mark.integration
+def test_ask_with_an_llm_endpoint_checks_its_citations_and_falls_back(ingested):
+    from fake_openai_server import FakeOpenAI, Reply
+
+    with FakeOpenAI() as server:
+        flags = ["--generator", "openai", "--llm-base-url", server.url, "--llm-model", "nep", "--index", str(ingested)]
+        server.script(Reply("Het overleg heeft besloten over jeugdhulp met verblijf [1]. Zie ook bron [42]."))
+        result = runner.invoke(app, ["ask", "Wat is besloten over verblijf?", "--json", *flags])
+        assert result.exit_code == 0, result.output
+        answer = json.loads(result.stdout)
+        assert (answer["generator"], answer["fallback"], answer["removed_citations"]) == ("openai", None, [42])
+        assert answer["answered"] and [c["n"] for c in answer["citations"]] == [1] and "[42]" not in answer["answer"]
+        assert "<sources>" in json.dumps(server.requests[-1], ensure_ascii=False)  # the passages went as data
+
+        server.script(Reply(status=500))
+        result = runner.invoke(app, ["ask", "Wat is besloten over verblijf?", "--json", *flags])
+        answer = json.loads(result.stdout)
+        assert answer["generator"] == "extractive" and answer["fallback"].startswith("error")
+        assert answer["answered"] and answer["citations"]  # the extractive answer stands in
+
+        server.script(Reply("Het overleg heeft besloten over jeugdhulp met verblijf [1]."))
+        result = runner.invoke(app, ["ask", "Wat is besloten over verblijf?", "--stream", *flags])
+        assert result.exit_code == 0, result.output
+        assert result.stdout.startswith("Het overleg heeft besloten over jeugdhulp met verblijf [1].")
+        assert "[1] " in result.stdout  # the sources below the streamed text
+
+
+def test_an_llm_generator_without_a_model_is_one_line():
+    result = runner.invoke(app, ["ask", "Wat is besloten?", "--generator", "openai", "--llm-base-url", "http://127.0.0.1:9/v1"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "error: the openai generator needs a model name (REGIOASSIST_LLM_MODEL / --llm-model)"
+    )
+    result = runner.invoke(app, ["ask", "Wat is besloten?", "--generator", "gpt"])
+    assert result.exit_code == 2 and result.stderr.startswith("error: --generator: ") and result.stderr.count("\n") == 1

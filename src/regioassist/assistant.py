@@ -14,11 +14,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 from regioassist.answer import CUE_STEMS, GENERIC_STEMS, ExtractiveAnswerer, topic_words
 from regioassist.config import Settings
 from regioassist.embedding import CachedEmbedder, Embedder
+from regioassist.generators import collect, make_generator
 from regioassist.vectorcache import VectorCache, model_identity
 from regioassist.index import LocalIndex
 from regioassist.language import detect_language
@@ -169,6 +170,9 @@ class Assistant:
         )
         for language in self.answerer.phrases:  # a broken time_* text fails here, not in an answer
             time_texts(self.answerer.phrases, language)
+        # Who writes the answer text: the answerer itself by default, or an LLM whose citations
+        # are checked and which falls back to the answerer (generators/).
+        self.generator = make_generator(settings.generator_config(), self.answerer)
         # (keyword index, meetings built while it was current): every write replaces the keyword
         # index, so a new identity means the stored outlines may have changed.
         self._meetings: tuple[object, tuple[MeetingRecord, ...]] | None = None
@@ -198,11 +202,23 @@ class Assistant:
         return reading
 
     def ask(self, question: str, filters: Filters | None = None, history: Sequence[str] = ()) -> Answer:
+        """The answer to ``question`` (a follow-up when ``history`` holds the earlier questions)."""
+        return collect(self.ask_stream(question, filters, history))
+
+    def ask_stream(
+        self, question: str, filters: Filters | None = None, history: Sequence[str] = ()
+    ) -> Iterator[str | Answer]:
+        """The answer as it is written: text pieces (an LLM's raw preview), then the final :class:`Answer`.
+
+        The final Answer's text is the one to show: an LLM's citations are checked there, and a
+        failed model is replaced by the extractive answer (see ``generators``).
+        """
         question = " ".join(question.split())
         if not question:
             raise ValueError("the question is empty")
         language = detect_language(question, self.settings.languages)
-        query = standalone_question(question, history)
+        condensed = self.generator.condense(question, history) if history and hasattr(self.generator, "condense") else None
+        query = condensed or standalone_question(question, history)
         # Filters set by the user win; otherwise the question's time phrase, or for a follow-up
         # the time its conversation was about ("... van februari 2023").
         reading = None if filters else self.time_of(query, history, follow_up=query != question)
@@ -226,8 +242,14 @@ class Assistant:
                 carried_hits = self.retriever.retrieve(carried, top_k=self.settings.top_k, filters=scope or None)
                 if best_dense(carried_hits) > best_dense(hits):
                     topical, hits, query = carried, carried_hits, carried
-            answer = self.answerer.answer(topical, language, hits)
-        return dataclasses.replace(
+            for piece in self.generator.stream(topical, language, hits):
+                if isinstance(piece, Answer):
+                    answer = piece
+                else:
+                    yield piece
+        else:
+            yield answer.text
+        yield dataclasses.replace(
             answer,
             question=question,
             understood=query if query != question else None,

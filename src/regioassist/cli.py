@@ -82,6 +82,38 @@ def require_index(settings) -> None:
         )
 
 
+GeneratorOption = typer.Option(
+    None, "--generator", help="Who writes the answers: extractive (default, no LLM), openai, ollama or llamacpp."
+)
+LlmBaseUrlOption = typer.Option(None, "--llm-base-url", help="The LLM endpoint, e.g. http://127.0.0.1:8080/v1.")
+LlmModelOption = typer.Option(None, "--llm-model", help="The model name the endpoint knows.")
+LlmTimeoutOption = typer.Option(None, "--llm-timeout", help="Seconds to wait for the model's next token (default 60).")
+LlmGgufOption = typer.Option(None, "--llm-gguf", help="The local GGUF file of the llamacpp generator.")
+
+
+def answering_settings(index: Optional[str], generator=None, base_url=None, model=None, timeout=None, gguf=None):
+    """Settings with the generator flags applied; a configuration that cannot work is one error line.
+
+    The API key of an OpenAI-compatible endpoint comes from REGIOASSIST_LLM_API_KEY only (never a
+    flag: it would stand in the shell history and the process list).
+    """
+    from pydantic import ValidationError
+
+    from regioassist.generators import GeneratorError
+
+    try:
+        settings = settings_for(index).with_overrides(
+            generator=generator, llm_base_url=base_url, llm_model=model, llm_timeout_s=timeout, llm_gguf_path=gguf
+        )
+        settings.generator_config().check()
+    except ValidationError as error:
+        problem = error.errors()[0]
+        fail(f"--{str(problem['loc'][0]).replace('_', '-')}: {problem['msg']}")
+    except GeneratorError as error:
+        fail(str(error))
+    return settings
+
+
 def parse_date(value: Optional[str], flag: str) -> Optional[dt.date]:
     if value is None:
         return None
@@ -156,6 +188,12 @@ def ask(
     date_to: Optional[str] = typer.Option(None, "--to", help="Only documents dated on or before YYYY-MM-DD."),
     domain: Optional[str] = typer.Option(None, "--domain", help="Only this domain, e.g. 'Jeugd en Onderwijs'."),
     doc_type: Optional[str] = typer.Option(None, "--type", help="Only this document type, e.g. resumé."),
+    stream: bool = typer.Option(False, "--stream", help="Print the answer as it is written (an LLM's preview)."),
+    generator: Optional[str] = GeneratorOption,
+    llm_base_url: Optional[str] = LlmBaseUrlOption,
+    llm_model: Optional[str] = LlmModelOption,
+    llm_timeout: Optional[float] = LlmTimeoutOption,
+    llm_gguf: Optional[Path] = LlmGgufOption,
 ) -> None:
     """Answer a question with numbered citations."""
     from regioassist.store import Filters
@@ -164,29 +202,53 @@ def ask(
         filters = Filters(parse_date(date_from, "--from"), parse_date(date_to, "--to"), domain, doc_type)
         if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
             raise UserError("--from is after --to")
+        if stream and (as_json or batch):
+            raise UserError("--stream prints text as it comes; it does not go with --json or --batch")
         questions = _questions(question, batch)
     except UserError as error:
         fail(str(error))
         return
     from regioassist.answer import render
 
-    assistant = _load_assistant(index)
+    settings = answering_settings(index, generator, llm_base_url, llm_model, llm_timeout, llm_gguf)
+    assistant = _load_assistant(settings)
     for q in questions:
-        answer = assistant.ask(q, filters=filters)
+        if stream:
+            answer, shown = _print_streamed(assistant.ask_stream(q, filters=filters))
+        else:
+            answer = assistant.ask(q, filters=filters)
         if as_json or batch:
             typer.echo(json.dumps(answer.to_json(), ensure_ascii=False))
+        elif stream:
+            # What streamed was the model's raw text; the checked answer (citations verified or
+            # replaced by the extractive answer) is what counts, printed again when it differs.
+            if answer.text != shown:
+                typer.echo("\n\n— nagekeken —\n" + answer.text)
+            typer.echo("\n" + render(answer, assistant.answerer.phrases)[len(answer.text):].lstrip("\n"))
         else:
             if answer.time_note:  # how "vorig jaar" / "de laatste vergadering" was read
                 typer.echo(answer.time_note + "\n")
             typer.echo(render(answer, assistant.answerer.phrases))
 
 
-def _load_assistant(index: Optional[str]):
+def _print_streamed(pieces) -> tuple["Answer", str]:
+    """Print text pieces as they come; the final Answer and the text that was printed."""
+    from regioassist.models import Answer
+
+    shown = []
+    for piece in pieces:
+        if isinstance(piece, Answer):
+            return piece, "".join(shown)
+        shown.append(piece)
+        typer.echo(piece, nl=False)
+    raise RuntimeError("the answer stream ended without an answer")
+
+
+def _load_assistant(settings):
     """The assistant, or a one-line error for what the user can fix (a broken prompt file, no server)."""
     from regioassist.pipeline import load_assistant
     from regioassist.prompts import PromptError
 
-    settings = settings_for(index)
     if settings.index_url:
         reach_server(settings)  # an empty collection is filled with the shipped documents, as on disk
     try:
@@ -289,11 +351,18 @@ def decisions(
 
 
 @app.command()
-def chat(index: Optional[str] = IndexOption) -> None:
+def chat(
+    index: Optional[str] = IndexOption,
+    generator: Optional[str] = GeneratorOption,
+    llm_base_url: Optional[str] = LlmBaseUrlOption,
+    llm_model: Optional[str] = LlmModelOption,
+    llm_timeout: Optional[float] = LlmTimeoutOption,
+    llm_gguf: Optional[Path] = LlmGgufOption,
+) -> None:
     """Ask questions at a prompt in the terminal (follow-ups keep their context). Ctrl-D ends."""
     from regioassist.answer import render
 
-    assistant = _load_assistant(index)
+    assistant = _load_assistant(answering_settings(index, generator, llm_base_url, llm_model, llm_timeout, llm_gguf))
     history: list[str] = []
     typer.echo("regioassist — stel een vraag over de documenten (Ctrl-D om te stoppen).")
     while True:
@@ -313,12 +382,19 @@ def serve(
     index: Optional[str] = IndexOption,
     host: Optional[str] = typer.Option(None, "--host", help="Address to bind (default 127.0.0.1; others need a login)."),
     port: Optional[int] = typer.Option(None, "--port", help="Port (default 7860)."),
+    generator: Optional[str] = GeneratorOption,
+    llm_base_url: Optional[str] = LlmBaseUrlOption,
+    llm_model: Optional[str] = LlmModelOption,
+    llm_timeout: Optional[float] = LlmTimeoutOption,
+    llm_gguf: Optional[Path] = LlmGgufOption,
 ) -> None:
     """Serve the chat in the browser: cited answers, source cards, decisions, documents."""
     from regioassist.prompts import PromptError
     from regioassist.ui.server import ServeError, serve as run_server
 
-    settings = settings_for(index).with_overrides(host=host, port=port)
+    settings = answering_settings(index, generator, llm_base_url, llm_model, llm_timeout, llm_gguf).with_overrides(
+        host=host, port=port
+    )
     if settings.index_url:
         reach_server(settings)
     try:
@@ -425,7 +501,11 @@ def evaluate(
     out: Path = typer.Option(Path("eval/reports"), help="Where the JSON, Markdown and HTML reports go."),
     validate: bool = typer.Option(False, "--validate", help="Only check the evaluation set, run nothing."),
     baseline: bool = typer.Option(True, "--baseline/--no-baseline", help="Also run the naive baseline."),
-    generator: Optional[str] = typer.Option(None, "--generator", help="Who writes the answers (default: extractive)."),
+    generator: Optional[str] = GeneratorOption,
+    llm_base_url: Optional[str] = LlmBaseUrlOption,
+    llm_model: Optional[str] = LlmModelOption,
+    llm_timeout: Optional[float] = LlmTimeoutOption,
+    llm_gguf: Optional[Path] = LlmGgufOption,
     corpus: list[Path] = typer.Option(
         [Path("eval/corpus2")], "--corpus", help="Another corpus to run too: a folder with documents/ and questions.jsonl."
     ),
@@ -439,15 +519,9 @@ def evaluate(
     Besides the shipped documents, the second corpus and the PDF and Word renderings of the
     shipped documents are scored (each in a fresh index); ``--no-variants`` skips them.
     """
-    from pydantic import ValidationError
-
     from regioassist.evaluation.dataset import DatasetError, load_corpus, load_items, validate_against_corpus
 
-    try:
-        settings = settings_for(index).with_overrides(generator=generator)
-    except ValidationError as error:
-        fail(f"--generator: {error.errors()[0]['msg']}")
-        return
+    settings = answering_settings(index, generator, llm_base_url, llm_model, llm_timeout, llm_gguf)
     if settings.index_url and not validate:
         reach_server(settings)
     from regioassist.evaluation.runner import RENDERINGS, build_variants

@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from regioassist.location import ServerAddress, default_server_cache, is_server_url
+
+if TYPE_CHECKING:
+    from regioassist.generators import GeneratorConfig
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -119,9 +122,42 @@ class Settings(BaseSettings):
         default=None,
         description="'user:bcrypt-hash' pairs separated by commas, instead of or beside `auth_file`.",
     )
-    generator: Literal["extractive"] = Field(
-        default="extractive", description="Who writes the answer: the extractive answerer needs no LLM."
+    generator: Literal["extractive", "openai", "ollama", "llamacpp"] = Field(
+        default="extractive",
+        description="Who writes the answer: 'extractive' (default, no LLM) quotes the documents; 'openai' (any "
+        "OpenAI-compatible endpoint), 'ollama' or 'llamacpp' (a local GGUF) write it, with every citation checked; "
+        "when the model fails the extractive answer is given with a one-line note.",
     )
+    llm_base_url: str | None = Field(
+        default=None,
+        description="The LLM endpoint: 'http://127.0.0.1:8080/v1' for an OpenAI-compatible server; for Ollama "
+        "its host (default http://127.0.0.1:11434).",
+    )
+    llm_model: str | None = Field(default=None, description="The model name the endpoint knows, e.g. 'qwen2.5:7b'.")
+    llm_api_key: SecretStr | None = Field(
+        default=None, description="API key of an OpenAI-compatible endpoint; from the environment only."
+    )
+    llm_timeout_s: float = Field(
+        default=60.0, gt=0, description="Longest wait for the model's first token and between two tokens."
+    )
+    llm_gguf_path: Path | None = Field(default=None, description="The local GGUF file for the 'llamacpp' generator.")
+    llm_context_tokens: int = Field(default=4096, ge=256, description="The model's context window, in its tokens.")
+    llm_answer_tokens: int = Field(default=512, ge=16, description="Tokens of the context window kept for the answer.")
+
+    def generator_config(self) -> "GeneratorConfig":
+        """The generator settings as the generators take them (``generators.GeneratorConfig``)."""
+        from regioassist.generators import GeneratorConfig
+
+        return GeneratorConfig(
+            generator=self.generator,
+            base_url=self.llm_base_url,
+            model=self.llm_model,
+            api_key=self.llm_api_key.get_secret_value() if self.llm_api_key else None,
+            timeout_s=self.llm_timeout_s,
+            gguf_path=self.llm_gguf_path,
+            context_tokens=self.llm_context_tokens,
+            answer_tokens=self.llm_answer_tokens,
+        )
 
     @model_validator(mode="before")
     @classmethod

@@ -322,6 +322,9 @@ class Answer:
             "answer": self.text,
             "time_note": self.time_note,
             "confidence": round(self.confidence, 4),
+            "generator": self.generator,  # what wrote the text
+            "fallback": self.fallback,  # why the extractive answer stands in for the LLM's, or None
+            "removed_citations": list(self.removed_citations),  # numbers the guard dropped
             "citations": [
                 {
                     "n": c.n,

@@ -26,6 +26,16 @@ def test_faithfulness_counts_only_cited_lines():
     assert faithfulness_counts(answer) == (1, 2)
 
 
+def test_faithfulness_counts_each_cited_statement_of_written_prose():
+    """An LLM writes "... vast [1]. ... [2]." in one line: each statement is checked against its own source."""
+    answer = Answer(
+        question="q", language="nl", answered=True,
+        text="Het PFHO stelt het voorstel vast [1]. Het budget is 40.000 euro [2]. Beide gelden vanaf 2024 [1][2].",
+        citations=(citation(1, "Het PFHO stelt het voorstel vast."), citation(2, "Het budget is 30.000 euro.")),
+    )
+    assert faithfulness_counts(answer) == (1, 3)
+
+
 def test_check_thresholds_directions_and_categories():
     summary = {
         "overall": {"hit@5": 0.90, "false_decline_rate": 0.05, "latency_p95_s": 2.0},

@@ -99,6 +99,8 @@ class ItemOutcome:
     latency_s: float
     answer_type: str | None = None  # what the question asks for: amount, date, person, list, ...
     confidence: float = 1.0  # the answerer's confidence; 0 for a decline
+    generator: str = "extractive"  # what wrote the answer text
+    fallback: str | None = None  # why an LLM's answer was replaced by the extractive one
 
 
 # --- Calibration and test split ------------------------------------------------------

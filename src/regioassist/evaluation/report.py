@@ -245,6 +245,10 @@ def _md_table(header: tuple[str, ...] | list[str], rows: list[list[str]]) -> lis
 def render_markdown(run: dict) -> str:
     """The report as Markdown."""
     out = [f"# Evaluation {run['created']}", ""]
+    if run.get("generator"):
+        used = run["generator"]
+        out += [f"Answers written by: {used['configured']} ({used['fallbacks']} replaced by the extractive answer "
+                "after the model failed)", ""]
     settings = [[k, json.dumps(v, ensure_ascii=False)] for k, v in run.get("settings", {}).items()]
     if settings:
         out += ["## Settings", "", *_md_table(("setting", "value"), settings), ""]

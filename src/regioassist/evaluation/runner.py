@@ -32,7 +32,6 @@ from regioassist.language import detect_language
 from regioassist.models import Answer
 from regioassist.store import Filters
 
-MARKER = re.compile(r"\s*\[(\d+)\]\s*$")
 RENDERINGS = ("pdf", "docx")
 SECOND_CORPUS = Path("eval/corpus2")  # documents/ and questions.jsonl, written by the team in other shapes
 VARIANT_SCOPES = frozenset({*RENDERINGS, SECOND_CORPUS.name})
@@ -72,18 +71,25 @@ def check_thresholds(summary: dict, thresholds: dict[str, float], variants: dict
     return failures
 
 
+# A cited statement: text up to one or more markers, and the full stop a writer may put after them.
+# "- Het PFHO stelt het voorstel vast. [1]" (the extractive answer's lines) is one; an LLM's
+# "Het PFHO stelt het voorstel vast [1]. De kosten zijn gedeeld [2]." is two.
+CITED_STATEMENT = re.compile(r"(?P<text>[^\[\]]+?)(?P<marks>(?:\s*\[\d+\])+)\s*[.!?]?")
+
+
 def faithfulness_counts(answer: Answer) -> tuple[int, int]:
-    """(supported, total) statements: lines ending in a citation marker, checked against that quote."""
+    """(supported, total) statements: each text before citation markers, checked against those quotes."""
     quotes = {c.n: c.quote for c in answer.citations}
     supported = total = 0
     for line in answer.text.splitlines():
-        match = MARKER.search(line)
-        if not match:
-            continue
-        total += 1
-        statement = MARKER.sub("", line).lstrip("- ").strip()
-        if sentence_support(statement, quotes.get(int(match.group(1)), "")):
-            supported += 1
+        for match in CITED_STATEMENT.finditer(line):
+            statement = match["text"].strip().lstrip("- ").strip()
+            if not statement:
+                continue
+            total += 1
+            cited = " ".join(quotes.get(int(n), "") for n in re.findall(r"\d+", match["marks"]))
+            if sentence_support(statement, cited):
+                supported += 1
     return supported, total
 
 
@@ -129,6 +135,8 @@ def run_assistant(assistant, items: Sequence[EvalItem], progress: Callable[[str]
                 total_sentences=total,
                 latency_s=latency,
                 confidence=answer.confidence if answer.answered else 0.0,
+                generator=answer.generator,
+                fallback=answer.fallback,
             )
         )
         progress(item.id)
@@ -269,9 +277,13 @@ def evaluate(
                 "latency_s": round(o.latency_s, 4),
                 "confidence": round(o.confidence, 4),
                 "answer": o.answer,
+                "generator": o.generator,
+                "fallback": o.fallback,
             }
             for o in ours
         ],
+        # Who wrote the answers, and how often an LLM's answer was replaced by the extractive one.
+        "generator": {"configured": settings.generator, "fallbacks": sum(1 for o in ours if o.fallback)},
         "variants": variant_runs,
         "thresholds": thresholds,
         "threshold_failures": check_thresholds(
