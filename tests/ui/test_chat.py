@@ -37,10 +37,37 @@ class FakeAssistant:
         return Answer(question, "nl", True, "Besluiten:\n- Het PFHO stelt het voorstel vast. [1]", (CITE,),
                       understood=understood)
 
+    def ask_stream(self, question, filters=None, history=()):
+        answer = self.ask(question, filters, history)  # the extractive generator: the whole text, then the answer
+        yield answer.text
+        yield answer
+
+
+class WritingAssistant(FakeAssistant):
+    """An LLM's stream: words as they are written, then the checked answer (a citation it dropped)."""
+
+    def ask_stream(self, question, filters=None, history=()):
+        for word in ["Het ", "PFHO ", "stelt ", "het ", "voorstel ", "vast ", "[1] ", "[7]."]:
+            yield word
+        yield Answer(question, "nl", True, "Het PFHO stelt het voorstel vast [1].", (CITE,),
+                     generator="openai", removed_citations=(7,))
+
 
 def final(generator):
     *_, last = list(generator)
     return last
+
+
+def test_an_llm_answer_is_previewed_as_written_and_replaced_by_the_checked_one(monkeypatch):
+    import regioassist.ui.chat as chat
+
+    monkeypatch.setattr(chat, "PREVIEW_EVERY_S", 0.0)  # every piece shown
+    steps = list(respond(WritingAssistant(), ChatSession(), [], "Wat is besloten?", Filters()))
+    previews = [step[1]["content"] for step in steps[:-1]]
+    assert previews[0] == "Het PFHO " and "vast **[1]** **[7]**." in previews[-1]  # the model's raw text
+    messages = steps[-1]
+    assert messages[1]["content"] == "Het PFHO stelt het voorstel vast **[1]**."  # the checked text replaces it
+    assert [m["metadata"]["title"][:3] for m in messages[2:]] == ["[1]"]
 
 
 def test_answer_then_one_closed_card_per_citation():

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -116,8 +117,15 @@ def answer_markdown(answer: Answer) -> str:
     if answer.understood:
         label = "Understood as" if answer.language == "en" else "Opgevat als"
         text = f"*{label}: {answer.understood}*\n\n{text}"
-    # "[1]" is not a Markdown link; bold it so the numbers stand out beside the quotes.
+    return _bold_markers(text)
+
+
+def _bold_markers(text: str) -> str:
+    """"[1]" is not a Markdown link; bold it so the numbers stand out beside the quotes."""
     return re.sub(r"\[(\d+)\]", r"**[\1]**", text)
+
+
+PREVIEW_EVERY_S = 0.1  # an LLM's growing text is sent to the browser at most ten times a second
 
 
 def source_messages(answer: Answer) -> list[dict]:
@@ -160,8 +168,22 @@ def respond(
     if not question:
         return
     history = [*history, {"role": "user", "content": question}]
+    answer, previewed = None, False
     try:
-        answer = assistant.ask(question, filters=filters or None, history=session.questions)
+        # An LLM's text is shown as it is written (a preview: the checked answer replaces it);
+        # the extractive answer arrives whole and is shown growing a few words at a time.
+        pieces: list[str] = []
+        last_shown = 0.0
+        for piece in assistant.ask_stream(question, filters=filters or None, history=session.questions):
+            if isinstance(piece, Answer):
+                answer = piece
+                break
+            pieces.append(piece)
+            if len(pieces) > 1 and time.monotonic() - last_shown >= PREVIEW_EVERY_S:
+                previewed, last_shown = True, time.monotonic()
+                yield [*history, {"role": "assistant", "content": _bold_markers("".join(pieces))}]
+        if answer is None:
+            raise RuntimeError("the answer stream ended without an answer")
     except Exception as error:  # shown as one line, logged with its traceback
         log.exception("answering %r failed", question)
         reason = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}".rstrip(": ")
@@ -172,8 +194,9 @@ def respond(
     session.questions.append(question)
     answer_index = len(history)
     session.messages[answer_index] = (turn_index, None)
-    for partial in stream_words(answer_markdown(answer)):
-        yield [*history, {"role": "assistant", "content": partial}]
+    if not previewed:
+        for partial in stream_words(answer_markdown(answer)):
+            yield [*history, {"role": "assistant", "content": partial}]
     history = [*history, {"role": "assistant", "content": answer_markdown(answer)}]
     for offset, (card, citation) in enumerate(zip(source_messages(answer), answer.citations), start=1):
         session.messages[answer_index + offset] = (turn_index, citation.n)
