@@ -156,3 +156,25 @@ def test_chunks_from_before_ocr_and_language_read_as_text_layer_and_dutch(tmp_pa
     store._collection.upsert(ids=["o1"], embeddings=[unit(0)], documents=[old.indexed_text], metadatas=[meta])
     got = store.get(["o1"])["o1"]
     assert (got.ocr, got.language) == (False, "nl")
+
+
+@pytest.mark.integration
+def test_a_filtered_query_finds_the_few_matching_chunks_far_from_the_question(tmp_path, monkeypatch):
+    """chromadb 1.5.9's filtered vector search returned none of the 120 chunks matching a domain
+    here (4,080 chunks, the matching ones about another topic than the question); the store then
+    scores the matching chunks exactly."""
+    import test_scale
+
+    monkeypatch.setattr(test_scale, "PER_FILE", 60)
+    store = ChromaStore(tmp_path / "chroma")
+    embedder = test_scale.TopicEmbedder()
+    for n in range(68):
+        chunks = test_scale.file_chunks(n)
+        store.upsert(f"/k/file{n}.txt", chunks, embedder.embed([c.indexed_text for c in chunks], kind="passage"))
+    werk = Filters(domain="Werk & Participatie", date_from=dt.date(2020, 2, 1))
+    question = embedder.embed(["Wat is besloten over dagbesteding?"], kind="query")[0]
+
+    found = store.query(question, 30, werk)
+
+    assert len(found) == 30 and all(werk.matches(chunk) for chunk, _ in found)
+    assert len(store.ids_matching(werk)) == 60

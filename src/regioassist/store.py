@@ -366,7 +366,36 @@ class ChromaStore:
         )
         rows = zip(result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0])
         # cosine space: distance = 1 - cosine similarity
-        return [(chunk_from_record(cid, doc, meta), 1.0 - dist) for cid, doc, meta, dist in rows]
+        found = [(chunk_from_record(cid, doc, meta), 1.0 - dist) for cid, doc, meta, dist in rows]
+        if filters and len(found) < min(k, count):
+            # Chroma's filtered vector search can come back short, even empty, when few records
+            # match the filter and they lie far from the question (seen with chromadb 1.5.9: 0 of
+            # 120 matching records for a domain filter). Few records: score them all exactly.
+            exact = self._exact_query(embedding, k, filters.to_chroma_where())
+            if len(exact) > len(found):
+                return exact
+        return found
+
+    # Past this many matching records a filter is broad, and the vector search is trusted.
+    EXACT_QUERY_LIMIT = 20_000
+
+    def _exact_query(self, embedding: np.ndarray, k: int, where: dict | None) -> list[tuple[Chunk, float]]:
+        """The k nearest records matching ``where`` by exact cosine; [] when too many match."""
+        ids, documents, metadatas, vectors = [], [], [], []
+        for page in self._pages(["documents", "metadatas", "embeddings"], where):
+            ids += page["ids"]
+            documents += page["documents"]
+            metadatas += page["metadatas"]
+            vectors += list(page["embeddings"])
+            if len(ids) > self.EXACT_QUERY_LIMIT:
+                return []
+        if not ids:
+            return []
+        matrix = np.asarray(vectors, dtype=np.float32)
+        norms = np.linalg.norm(matrix, axis=1) * (np.linalg.norm(embedding) or 1.0)
+        scores = matrix @ np.asarray(embedding, dtype=np.float32) / np.where(norms > 0, norms, 1.0)
+        best = np.argsort(-scores, kind="stable")[:k]
+        return [(chunk_from_record(ids[i], documents[i], metadatas[i]), float(scores[i])) for i in best]
 
     def indexed_files(self) -> dict[str, tuple[str, str]]:
         return {m["path"]: (m["source"], m["doc_hash"]) for m in self._metadatas()}
