@@ -68,15 +68,20 @@ def _placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
-@lru_cache(maxsize=8)
-def load_phrases(path: Path) -> dict[str, dict[str, str]]:
-    """language -> key -> text, validated against REQUIRED_PHRASES."""
+def _read_toml(path: Path) -> dict:
+    """A prompt file's TOML; a missing or broken file is a one-line PromptError."""
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise PromptError(f"{path}: prompt file not found") from None
     except tomllib.TOMLDecodeError as error:
         raise PromptError(f"{path}: not valid TOML ({error})") from None
+
+
+@lru_cache(maxsize=8)
+def load_phrases(path: Path) -> dict[str, dict[str, str]]:
+    """language -> key -> text, validated against REQUIRED_PHRASES."""
+    data = _read_toml(path)
     if "nl" not in data:
         raise PromptError(f"{path}: no [nl] table (Dutch is the default language)")
     for language, phrases in data.items():
@@ -146,12 +151,7 @@ class CondensePrompt:
 
 def _checked_table(path: Path, required: dict[str, set[str]]) -> dict[str, str]:
     """The flat TOML table at ``path``, every key of ``required`` present with exactly its placeholders."""
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PromptError(f"{path}: prompt file not found") from None
-    except tomllib.TOMLDecodeError as error:
-        raise PromptError(f"{path}: not valid TOML ({error})") from None
+    data = _read_toml(path)
     for key, placeholders in required.items():
         if not isinstance(data.get(key), str) or not data[key].strip():
             raise PromptError(f"{path}: no text for {key!r}")
