@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -248,3 +249,24 @@ def test_an_llm_generator_without_a_model_is_one_line():
     )
     result = runner.invoke(app, ["ask", "Wat is besloten?", "--generator", "gpt"])
     assert result.exit_code == 2 and result.stderr.startswith("error: --generator: ") and result.stderr.count("\n") == 1
+
+
+@pytest.mark.integration
+def test_eval_with_an_llm_compares_it_with_the_extractive_default(ingested, tmp_path):
+    from fake_openai_server import FakeOpenAI, Reply
+
+    from regioassist.config import Settings
+    from regioassist.evaluation.dataset import load_items
+    from regioassist.evaluation.report import write_report
+    from regioassist.evaluation.runner import evaluate
+
+    items = load_items(Path("eval/questions.jsonl"))[:3]
+    with FakeOpenAI() as server:
+        server.script(Reply("Het overleg heeft hierover besloten [1]."))
+        settings = Settings(index_dir=ingested).with_overrides(generator="openai", llm_base_url=server.url,
+                                                               llm_model="nep")
+        run = evaluate(settings, items, {}, with_baseline=False)
+    assert set(run["systems"]) == {"regioassist", "extractive"} and run["generator"]["configured"] == "openai"
+    assert {item["generator"] for item in run["items"]} <= {"openai", "extractive"} and len(server.requests) >= 1
+    markdown = write_report(run, tmp_path).markdown.read_text(encoding="utf-8")
+    assert "## Against the extractive default" in markdown and "| metric | openai | extractive |" in markdown

@@ -140,3 +140,18 @@ def test_threshold_table_reads_category_scoped_keys(tmp_path: Path):
     # category w holds items 2 and 3 with latencies 3.0 and 4.0: p95 = 3.0 + 0.95 * 1.0 = 3.95
     markdown = write_report(_run(), tmp_path).markdown.read_text(encoding="utf-8")
     assert "| w/latency_p95_s | 9.000 | 3.950 |" in markdown
+
+
+def test_an_llm_run_is_set_beside_the_extractive_default(tmp_path: Path):
+    run = _run()
+    default = [_outcome("regioassist", i, c, i != 0, 0.05) for i, c in enumerate("jjww")]
+    run["systems"]["extractive"] = summarize(default)
+    run["generator"] = {"configured": "openai", "fallbacks": 1}
+    paths = write_report(run, tmp_path)
+    markdown = paths.markdown.read_text(encoding="utf-8")
+    assert "Answers written by: openai (1 replaced by the extractive answer" in markdown
+    assert "## Against the extractive default" in markdown
+    assert "| metric | openai | extractive |" in markdown and "| hit@5 | 1.000 | 0.750 |" in markdown
+    assert "Against the extractive default" in paths.html.read_text(encoding="utf-8")
+    assert "## Against the extractive default" not in write_report(_run("2025-02-01T12:00:00"), tmp_path).markdown.read_text(
+        encoding="utf-8")  # only when an LLM ran

@@ -242,6 +242,25 @@ def _md_table(header: tuple[str, ...] | list[str], rows: list[list[str]]) -> lis
     return [cells(header), "| " + " | ".join("---" for _ in header) + " |", *map(cells, rows)]
 
 
+# Overall metrics compared between an LLM generator and the extractive default.
+GENERATOR_METRICS = ("hit@5", "fact_recall", "citation_precision", "citation_recall", "faithfulness",
+                     "decline_rate_unanswerable", "false_decline_rate", "latency_p50_s", "latency_p95_s")
+
+
+def _generator_header(run: dict) -> tuple[str, ...]:
+    return ("metric", run.get("generator", {}).get("configured", SYSTEM), "extractive")
+
+
+def _generator_rows(run: dict) -> list[list[str]]:
+    """metric, configured generator, extractive default; empty unless both ran."""
+    extractive = run.get("systems", {}).get("extractive")
+    if not extractive:
+        return []
+    ours = run["systems"][SYSTEM]["overall"]
+    return [[m, _fmt(ours.get(m)), _fmt(extractive["overall"].get(m))] for m in GENERATOR_METRICS
+            if ours.get(m) is not None or extractive["overall"].get(m) is not None]
+
+
 def render_markdown(run: dict) -> str:
     """The report as Markdown."""
     out = [f"# Evaluation {run['created']}", ""]
@@ -270,6 +289,10 @@ def render_markdown(run: dict) -> str:
                 *_md_table(_DECLINE_HEADER, _curve_rows(run))]
     if _answer_type_rows(run):
         out += ["", "## Asked fact in the answer, per answer type", "", *_md_table(_TYPE_HEADER, _answer_type_rows(run))]
+    if _generator_rows(run):
+        out += ["", "## Against the extractive default", "",
+                "The same questions answered by the configured generator and by the extractive default.", "",
+                *_md_table(_generator_header(run), _generator_rows(run))]
     if run.get("variants"):
         out += ["", "## Other corpora and renderings", "",
                 "A gap is the text run's value minus this run's (positive: the rendering loses).", "",
@@ -393,6 +416,10 @@ def render_html(run: dict) -> str:
         parts.append(_html_table(_DECLINE_HEADER, _curve_rows(run)))
     if _answer_type_rows(run):
         parts += ["<h2>Asked fact in the answer, per answer type</h2>", _html_table(_TYPE_HEADER, _answer_type_rows(run))]
+    if _generator_rows(run):
+        parts += ["<h2>Against the extractive default</h2>",
+                  "<p>The same questions answered by the configured generator and by the extractive default.</p>",
+                  _html_table(_generator_header(run), _generator_rows(run))]
     if run.get("variants"):
         parts += ["<h2>Other corpora and renderings</h2>",
                   "<p>A gap is the text run's value minus this run's (positive: the rendering loses).</p>",

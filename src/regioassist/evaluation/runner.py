@@ -251,6 +251,10 @@ def evaluate(
     assistant = assistant or load_assistant(settings)
     ours = run_assistant(assistant, items, progress)
     systems = {"regioassist": summarize(ours)}
+    if settings.generator != "extractive":
+        # An LLM configuration is measured against the extractive default, on the same questions and index.
+        default = load_assistant(settings.with_overrides(generator="extractive"), embedder=assistant.embedder)
+        systems["extractive"] = summarize(run_assistant(default, items, lambda _: None))
     variant_runs: dict[str, dict] = {}
     if variants:
         with tempfile.TemporaryDirectory(prefix="regioassist-eval-") as scratch:
