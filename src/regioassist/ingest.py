@@ -155,9 +155,8 @@ def ingest_paths(
                 changed = True
                 by_content[version] = key
         if same_as_another:
-            current = {doc_hash: key for key, (_, doc_hash) in index.store.indexed_files().items()
-                       if Path(key).is_file()}
             names = index.store.indexed_files()
+            current = {doc_hash: key for key, (_, doc_hash) in names.items() if Path(key).is_file()}
             for path, version in same_as_another:
                 key, source = str(path.resolve()), source_name(path)
                 original = current.get(version)
