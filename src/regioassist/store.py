@@ -370,14 +370,14 @@ class ChromaStore:
         if filters and len(found) < min(k, count):
             # Chroma's filtered vector search can come back short, even empty, when few records
             # match the filter and they lie far from the question (seen with chromadb 1.5.9: 0 of
-            # 120 matching records for a domain filter). Few records: score them all exactly.
+            # 120 matching records for a domain filter). Few records (up to 5,000, one page): score them exactly.
             exact = self._exact_query(embedding, k, filters.to_chroma_where())
             if len(exact) > len(found):
                 return exact
         return found
 
     # Past this many matching records a filter is broad, and the vector search is trusted.
-    EXACT_QUERY_LIMIT = 20_000
+    EXACT_QUERY_LIMIT = 5_000
 
     def _exact_query(self, embedding: np.ndarray, k: int, where: dict | None) -> list[tuple[Chunk, float]]:
         """The k nearest records matching ``where`` by exact cosine; [] when too many match."""
