@@ -27,31 +27,37 @@ if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ] || [ constraints.txt -nt
     touch "$STAMP"
 fi
 
-# The Debian packages the tests need that are not installed, one a line. The browser tests
-# drive Debian's Chromium through Playwright (never a browser download); the evaluation
-# renders the shipped documents as PDF with the DejaVu font; the OCR tests read scanned
-# pages with Tesseract and its Dutch language data.
-missing_test_packages() {
-    [ -x /usr/bin/chromium ] || echo chromium
-    [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || echo fonts-dejavu-core
+# The Debian packages that are not installed, one a line. Scanned PDFs are read by Tesseract
+# with its Dutch language data (without them a scan is refused, the rest works). The tests
+# also drive Debian's Chromium through Playwright (never a browser download) and render the
+# shipped documents as PDF with the DejaVu font.
+missing_ocr_packages() {
     command -v tesseract >/dev/null || echo tesseract-ocr
     # grep without -q reads all of the list: tesseract never dies of a closed pipe under pipefail
     tesseract --list-langs 2>/dev/null | grep -x nld >/dev/null || echo tesseract-ocr-nld
 }
+missing_test_packages() {
+    [ -x /usr/bin/chromium ] || echo chromium
+    [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || echo fonts-dejavu-core
+    missing_ocr_packages
+}
 
-MISSING=""
 if [ "${1:-}" = "--test" ]; then
     MISSING="$(missing_test_packages | xargs)"
+else
+    MISSING="$(missing_ocr_packages | xargs)"
 fi
 if [ -n "$MISSING" ]; then
     if [ "$(id -u)" = 0 ]; then
-        echo "setup: installing Debian's $MISSING for the tests"
+        echo "setup: installing Debian's $MISSING"
         apt-get update -qq
         # shellcheck disable=SC2086  # one word per package
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $MISSING >/dev/null
-    else
+    elif [ "${1:-}" = "--test" ]; then
         echo "setup: the tests need Debian's $MISSING: sudo apt-get install $MISSING" >&2
         exit 1
+    else
+        echo "setup: scanned PDFs need OCR; to read them: sudo apt-get install $MISSING (everything else works without)" >&2
     fi
 fi
 
