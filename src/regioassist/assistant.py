@@ -20,7 +20,6 @@ from regioassist.answer import CUE_STEMS, GENERIC_STEMS, ExtractiveAnswerer, top
 from regioassist.config import Settings
 from regioassist.embedding import CachedEmbedder, Embedder
 from regioassist.generators import collect, make_generator
-from regioassist.vectorcache import VectorCache, model_identity
 from regioassist.index import LocalIndex
 from regioassist.language import detect_language
 from regioassist.meetings import (
@@ -36,6 +35,7 @@ from regioassist.retrieval import HybridRetriever
 from regioassist.store import Filters
 from regioassist.textutil import content_words, stems
 from regioassist.timephrases import Anchors, TimeReading, read_time, time_texts
+from regioassist.vectorcache import VectorCache, model_identity
 
 # Words that point back at an earlier turn: "die persoon", "daaruit", "haar e-mailadres".
 ANAPHORA = re.compile(
@@ -217,7 +217,9 @@ class Assistant:
         if not question:
             raise ValueError("the question is empty")
         language = detect_language(question, self.settings.languages)
-        condensed = self.generator.condense(question, history) if history and hasattr(self.generator, "condense") else None
+        # With an LLM, a follow-up is rewritten by the model; else (or when it fails) by rule.
+        condense = getattr(self.generator, "condense", None)
+        condensed = condense(question, history) if history and condense else None
         query = condensed or standalone_question(question, history)
         # Filters set by the user win; otherwise the question's time phrase, or for a follow-up
         # the time its conversation was about ("... van februari 2023").
