@@ -128,10 +128,10 @@ def ingest_paths(
     it becomes another name of that file (``VectorStore.add_name``). Such files are settled
     after the rest of the batch, so that a name is only recorded against the final version.
     """
-    report = IngestReport()
+    batch = _Batch(index, embedder, chunk_chars, chunk_overlap, progress)
+    report = batch.report
     files, missing = expand_paths(paths)
     report.failed.extend(missing)
-    fingerprint = pipeline_fingerprint(chunk_chars, chunk_overlap)
     with index.writing():  # read what is indexed and write it back as one step
         indexed = settled_files(index)
         by_content = {doc_hash: key for key, (_, doc_hash) in indexed.items() if Path(key).is_file()}
@@ -142,16 +142,15 @@ def ingest_paths(
             try:
                 digest = _content_hash(path, source)
             except ReadError as error:
-                _fail(report, progress, source, str(error))
+                batch.fail(source, str(error))
                 continue
-            version = f"{digest}{fingerprint}"
+            version = f"{digest}{batch.fingerprint}"
             if key in indexed and indexed[key][1] == version:
                 report.unchanged.append(source)
                 progress(source, "unchanged")
             elif digest is not None and by_content.get(version, key) != key:
                 same_as_another.append((path, version))
-            elif _index_file(path, key, source, index, embedder, chunk_chars, chunk_overlap, fingerprint,
-                             report, progress):
+            elif batch.index_file(path, key, source):
                 changed = True
                 by_content[version] = key
         if same_as_another:
@@ -161,8 +160,7 @@ def ingest_paths(
                 key, source = str(path.resolve()), source_name(path)
                 original = current.get(version)
                 if original is None:  # the other file changed in this batch: this one is new content
-                    changed |= _index_file(path, key, source, index, embedder, chunk_chars, chunk_overlap,
-                                           fingerprint, report, progress)
+                    changed |= batch.index_file(path, key, source)
                     continue
                 changed |= bool(index.store.delete_path(key))  # an older, different version under this name
                 index.store.add_name(original, source)
@@ -173,54 +171,61 @@ def ingest_paths(
     return report
 
 
-def _index_file(path: Path, key: str, source: str, index: LocalIndex, embedder: Embedder, chunk_chars: int,
-                chunk_overlap: int, fingerprint: str, report: IngestReport,
-                progress: Callable[[str, str], None]) -> bool:
-    """Read, chunk, embed and store one file; False (and one line in the report) when it fails."""
-    try:
-        raw = read_document(path, source=source)
-        doc = parse_document(raw)
-        doc = dataclasses.replace(doc, content_hash=doc.content_hash + fingerprint)
-        chunks = chunk_document(doc, chunk_chars, chunk_overlap)
-        if not chunks:
-            raise ReadError(f"{source}: no text to index")
-        vectors = embedder.embed([c.indexed_text for c in chunks], kind="passage")
-        store_sentence_vectors(index.directory, embedder, chunks)
-    except ReadError as error:
-        _fail(report, progress, source, str(error))
-        return False
-    except Exception as error:  # a parser bug must not stop the batch; say which file
-        _fail(report, progress, source, f"{source}: {type(error).__name__}: {error}")
-        return False
-    index.store.delete_path(key)
-    index.store.upsert(key, chunks, vectors, indexed_at=utc_now())
-    report.read.append(source)
-    report.chunks_added += len(chunks)
-    progress(source, f"{len(chunks)} chunks")
-    return True
+class _Batch:
+    """What every file of one ingest shares: the index, the embedder, the chunking, the report,
+    and the index's sentence-vector cache (opened once per batch, not per file)."""
+
+    def __init__(self, index: LocalIndex, embedder: Embedder, chunk_chars: int, chunk_overlap: int,
+                 progress: Callable[[str, str], None]) -> None:
+        self.index, self.embedder, self.progress = index, embedder, progress
+        self.chunk_chars, self.chunk_overlap = chunk_chars, chunk_overlap
+        self.fingerprint = pipeline_fingerprint(chunk_chars, chunk_overlap)
+        self.report = IngestReport()
+        identity = model_identity(embedder)
+        self.sentences = VectorCache.beside(index.directory, identity) if identity else None
+
+    def index_file(self, path: Path, key: str, source: str) -> bool:
+        """Read, chunk, embed and store one file; False (and one line in the report) when it fails."""
+        try:
+            raw = read_document(path, source=source)
+            doc = parse_document(raw)
+            doc = dataclasses.replace(doc, content_hash=doc.content_hash + self.fingerprint)
+            chunks = chunk_document(doc, self.chunk_chars, self.chunk_overlap)
+            if not chunks:
+                raise ReadError(f"{source}: no text to index")
+            vectors = self.embedder.embed([c.indexed_text for c in chunks], kind="passage")
+            if self.sentences is not None:
+                store_sentence_vectors(self.sentences, self.embedder, chunks)
+        except ReadError as error:
+            self.fail(source, str(error))
+            return False
+        except Exception as error:  # a parser bug must not stop the batch; say which file
+            self.fail(source, f"{source}: {type(error).__name__}: {error}")
+            return False
+        self.index.store.delete_path(key)
+        self.index.store.upsert(key, chunks, vectors, indexed_at=utc_now())
+        self.report.read.append(source)
+        self.report.chunks_added += len(chunks)
+        self.progress(source, f"{len(chunks)} chunks")
+        return True
+
+    def fail(self, source: str, line: str) -> None:
+        self.report.failed.append(line)
+        self.progress(source, "failed")
 
 
-def store_sentence_vectors(index_dir: Path, embedder: Embedder, chunks: Sequence[Chunk]) -> int:
+def store_sentence_vectors(cache: VectorCache, embedder: Embedder, chunks: Sequence[Chunk]) -> int:
     """Embed the chunks' sentences the answerer will score, once, into the index's vector cache.
 
     Sentences already stored (shared with another file, or an unchanged one re-read) are skipped.
-    Returns how many were embedded; 0 for an embedder that cannot name its model.
+    Returns how many were embedded.
     """
-    identity = model_identity(embedder)
-    if identity is None:
-        return 0
-    cache = VectorCache.beside(index_dir, identity)
     sentences = list(dict.fromkeys(s for chunk in chunks for s in split_sentences(chunk.text)))
     known = cache.get("passage", sentences)
     missing = [s for s in sentences if s not in known]
     if missing:
         cache.put("passage", missing, embedder.embed(missing, kind="passage"))
     return len(missing)
-
-
-def _fail(report: IngestReport, progress: Callable[[str, str], None], source: str, line: str) -> None:
-    report.failed.append(line)
-    progress(source, "failed")
 
 
 def prune_missing(index: LocalIndex) -> list[str]:
