@@ -25,6 +25,7 @@ import datetime as dt
 import json
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Iterator, Protocol, Sequence
 
@@ -67,9 +68,9 @@ class Filters:
     def to_chroma_where(self) -> dict | None:
         clauses: list[dict] = []
         if self.date_from:
-            clauses.append({"date_int": {"$gte": _date_int(self.date_from)}})
+            clauses.append({"date_int": {"$gte": date_int(self.date_from)}})
         if self.date_to:
-            clauses.append({"date_int": {"$lte": _date_int(self.date_to)}})
+            clauses.append({"date_int": {"$lte": date_int(self.date_to)}})
         if self.date_from or self.date_to:
             clauses.append({"date_int": {"$gt": 0}})
         if self.domain:
@@ -85,8 +86,6 @@ def date_int(value: dt.date | None) -> int:
     """date(2023, 2, 23) -> 20230223, so Chroma can compare dates as numbers; 0 = no date."""
     return value.year * 10000 + value.month * 100 + value.day if value else 0
 
-
-_date_int = date_int
 
 
 def utc_now() -> str:
@@ -118,7 +117,7 @@ def chunk_to_metadata(chunk: Chunk, path_key: str, indexed_at: str = "") -> dict
         "doc_type": chunk.doc_type.value,
         "context": chunk.context,
         "date": chunk.date.isoformat() if chunk.date else "",
-        "date_int": _date_int(chunk.date),
+        "date_int": date_int(chunk.date),
         "meeting": chunk.meeting or "",
         "domain": chunk.domain or "",
         "domain_key": domain_key(chunk.domain),
@@ -314,9 +313,10 @@ class ChromaStore:
                 metadatas=[chunk_to_metadata(c, path_key, stamp) for c in part],
             )
 
-    @property
+    @cached_property
     def _batch(self) -> int:
-        """Rows per call: :data:`PAGE`, or less when chromadb allows less."""
+        """Rows per call: :data:`PAGE`, or less when chromadb allows less (asked once: a server
+        client answers it with a request)."""
         try:
             return max(1, min(PAGE, self._client.get_max_batch_size()))
         except Exception:  # a client that cannot say (a stand-in in tests): the page size
