@@ -236,3 +236,50 @@ def test_welke_mededelingen_reads_the_mededelingen_section_in_order():
     answer = ExtractiveAnswerer(None, 0.8).answer("Welke mededelingen werden er gedaan?", "nl", [section])
     lines = [line for line in answer.text.splitlines() if line.startswith("- ")]
     assert lines[0].startswith("- Onlangs is er een subsidieaanvraag") and "niet gehonoreerd" in lines[1]
+
+
+def test_a_name_question_needs_a_sentence_that_calls_the_thing_by_its_name():
+    unnamed = hit("n1", "Karin Walters licht toe dat er een stichting wordt opgericht voor en door de LHBTI gemeenschap.",
+                  section="Stichting LHBTI", date=dt.date(2021, 3, 18))
+    answer = ExtractiveAnswerer(None, 0.8).answer("Hoe heet de stichting die wordt opgericht?", "nl", [unnamed])
+    assert not answer.answered and "geen naam" in answer.text
+    named = hit("n2", "Het programma wordt uitgevoerd samen met Stichting Join Us.", section="Join us", date=dt.date(2022, 1, 1))
+    answer = ExtractiveAnswerer(None, 0.8).answer("Hoe heet de stichting die het programma uitvoert?", "nl", [named])
+    assert answer.answered and "Stichting Join Us" in answer.text
+
+
+def test_a_number_answers_hoeveel_only_where_its_sentence_names_what_is_counted():
+    question = "Hoeveel inwoners staan er op de wachtlijst voor beschermd wonen?"
+    houses = hit("w1", "Het beleidsplan gaat over beschermd wonen. Nu wordt de marge van 10 tot 40 woningen aangehouden.",
+                 section="Beschermd wonen", date=dt.date(2021, 3, 18))
+    answer = ExtractiveAnswerer(None, 0.8).answer(question, "nl", [houses])
+    assert not answer.answered and "geen aantal" in answer.text
+    people = hit("w2", "Op de wachtlijst voor beschermd wonen staan 35 inwoners.", section="Beschermd wonen",
+                 date=dt.date(2021, 3, 18))
+    assert "35 inwoners" in ExtractiveAnswerer(None, 0.8).answer(question, "nl", [people]).text
+    # A unit may stand as its sign: "75%" counts the "procent" asked for.
+    share = hit("w3", "Minstens 75% van de verwijzingen komt van de huisartsen.", section="Verwijzingen", date=dt.date(2022, 1, 1))
+    assert ExtractiveAnswerer(None, 0.8).answer("Hoeveel procent van de verwijzingen komt van huisartsen?", "nl", [share]).answered
+
+
+def test_the_date_of_a_decision_needs_a_sentence_that_states_a_decision():
+    procedure = hit("p1", "27/11/25 Directie-overleg Adviseren 13/11/25 Regieteam Adviseren Aanbieden aan DO",
+                    section="Behandeling voorstel lokale teams", date=dt.date(2025, 11, 27))
+    question = "Op welke datum heeft het PFHO het voorstel over lokale teams vastgesteld?"
+    assert not ExtractiveAnswerer(None, 0.8).answer(question, "nl", [procedure]).answered
+    # The same row dates the advice, which is no decision.
+    assert ExtractiveAnswerer(None, 0.8).answer("Op welke datum adviseerde het directie-overleg?", "nl", [procedure]).answered
+    adopted = hit("p2", "Het PFHO heeft het voorstel over lokale teams op 11 december 2025 vastgesteld.",
+                  section="Lokale teams", date=dt.date(2025, 12, 11))
+    assert "11 december 2025" in ExtractiveAnswerer(None, 0.8).answer(question, "nl", [adopted]).text
+
+
+def test_a_sentence_saying_the_answer_is_still_to_come_does_not_answer():
+    promise = hit("e1", "De evaluatie wordt in het voorjaar afgerond. Ik informeer u dan over de uitkomst van de evaluatie.",
+                  section="Opzet evaluatie", date=dt.date(2022, 1, 1))
+    answer = ExtractiveAnswerer(None, 0.8).answer("Wat was de uitkomst van de evaluatie?", "nl", [promise])
+    assert not answer.answered and "nog moet komen" in answer.text
+    # It does answer when the outcome comes.
+    assert ExtractiveAnswerer(None, 0.8).answer("Wanneer komt de uitkomst van de evaluatie?", "nl", [promise]).answered
+    outcome = hit("e2", "De uitkomst van de evaluatie is dat de inkoop goed verliep.", section="Evaluatie", date=dt.date(2023, 1, 1))
+    assert ExtractiveAnswerer(None, 0.8).answer("Wat was de uitkomst van de evaluatie?", "nl", [outcome]).answered

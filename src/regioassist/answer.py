@@ -268,6 +268,94 @@ def is_debris(sentence: str) -> bool:
     return len(_URL.findall(sentence)) >= 2 or bool(_URL.search(sentence) and letters < 40)
 
 
+# A sentence that says the asked thing is still to come: "Ik informeer u dan over de uitkomst
+# van de evaluatie.", "De werving voor een praktijkondersteuner start binnenkort." When such a
+# sentence is about the question, the documents were written before the answer existed.
+STILL_TO_COME = re.compile(
+    r"\b(?:(?:ik|wij|we) informeer\w* u|informeer\w* (?:ik|wij|we) u|(?:wordt|worden|zult|zal) u \w*(?: \w+){0,3} "
+    r"ge[iï]nformeerd|(?:ik|wij|we) kom\w* (?:hier|daar)?op terug|kom\w* (?:ik|wij|we) (?:hier|daar)?op terug|"
+    r"binnenkort|nog niet (?:bekend|klaar|beschikbaar|gestart|besloten)|we will (?:inform|update) you|not yet)\b",
+    re.I,
+)
+# "Hoe heet de stichting ...?" asks for the name the thing is called by.
+ASKS_NAME = re.compile(
+    r"\b(?:hoe heet|hoe heten|wat is de naam van|welke naam heeft|what is the name of) (?:de|het|die|dat|the) (\w+)",
+    re.I,
+)
+# The words "hoeveel" counts: "Hoeveel extra banen zijn ...?" -> "extra banen".
+COUNTED = re.compile(r"\b(?:hoeveel|how many)\s+((?:\w+\s+){0,2}\w+)", re.I)
+COMPARATIVE = re.compile(r"meer|minder|vaker|(?:duurd|goedkop|hog|lag|grot|klein|lang|kort|ouder|jong)er")
+# Units a number may carry as a sign instead of a word: "75%" answers "hoeveel procent".
+UNIT_SIGNS = {"procent": "%", "percent": "%", "percentage": "%"}
+
+
+def asked_name(question: str) -> str | None:
+    """The thing whose name a question asks: 'stichting' for 'Hoe heet de stichting die ...?'.
+
+    >>> asked_name("Hoe heet de stichting die wordt opgericht?")
+    'stichting'
+    >>> asked_name("Wie is de contactpersoon?") is None
+    True
+    """
+    match = ASKS_NAME.search(question)
+    return match.group(1).lower() if match else None
+
+
+def gives_name(noun: str, sentence: str) -> bool:
+    """Does ``sentence`` call a ``noun`` by its name?
+
+    >>> gives_name("stichting", "In maart 2021 is samen met Stichting Join Us een start gemaakt.")
+    True
+    >>> gives_name("stichting", "Er wordt een stichting opgericht voor en door de LHBTI gemeenschap.")
+    False
+    """
+    named = rf"(?i:\b{re.escape(noun)}\w*)[,:]?\s+(?:(?:heet|heten|genaamd|met de naam|called|named)\s+)?[\"'‘“(]?[A-Z0-9]"
+    return re.search(named, sentence) is not None
+
+
+def announces(question: str, hit: Hit, sentence: str) -> bool:
+    """Does ``sentence`` say that what ``question`` asks is still to come?
+
+    It must be about the question: at least half of the question's topic words that its
+    passage's heading does not already give. A question asking *when* is answered by such a
+    sentence ("U wordt in het voorjaar geïnformeerd"), so it never counts there.
+    """
+    if not STILL_TO_COME.search(sentence) or {"when", "day"} & set(wanted_cues(question)):
+        return False
+    own = stems(question) - GENERIC_STEMS - CUE_STEMS - stems(hit.chunk.context)
+    return bool(own) and len(own & stems(sentence)) >= len(own) / 2
+
+
+def counted_words(question: str) -> list[str]:
+    """The content words right after "hoeveel": what the asked number must count.
+
+    >>> counted_words("Hoeveel inwoners staan er op de wachtlijst?")
+    ['inwoners', 'staan']
+    >>> counted_words("Met hoeveel wordt het aantal groepen teruggebracht?")
+    []
+    """
+    match = COUNTED.search(question)
+    if not match:
+        return []
+    counted = []
+    for word in match.group(1).split():
+        if word.lower() in STOPWORDS or COMPARATIVE.fullmatch(word.lower()):
+            break  # "hoeveel duurder wordt ...": a difference, not a count of things
+        counted.append(word.lower())
+    return counted
+
+
+class Unanswered(Exception):
+    """The passages hold the question's words but not its answer; ``key`` names the phrase that says why."""
+
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+    def reason(self, phrases: dict[str, str]) -> str:
+        return phrases[self.key]
+
+
 class ExtractiveAnswerer:
     """Answers from retrieved hits by quoting them; needs no LLM.
 
@@ -309,9 +397,14 @@ class ExtractiveAnswerer:
             text = self._decisions(question, language, relevant, citations)
         if text is None:
             citations = Citations()
-            text = self._facts(question, language, relevant, citations)
+            try:
+                text = self._facts(question, language, relevant, citations)
+            except Unanswered as why:
+                return Answer(question, language, False, why.reason(phrases), (), tuple(hits), confidence=0.0)
         if text is None:
             missing = [phrases[f"missing_{c}"] for c in wanted_cues(question) if ANSWER_CUES[c].required]
+            if asked_name(question):
+                missing.append(phrases["missing_name"])
             reason = phrases["decline_missing"].format(missing=missing[0]) if missing else phrases["decline"]
             return Answer(question, language, False, reason, (), tuple(hits), confidence=0.0)
         # The passages quoted must mention the municipality asked about, not merely some passage
@@ -376,6 +469,11 @@ class ExtractiveAnswerer:
                 continue
             unknown.append(word)
         return unknown
+
+    def _word_stems(self, text: str) -> set[str]:
+        """The stems of ``text``'s words and of the parts of its compounds."""
+        splitter = self._splitter()
+        return stems(splitter.expand(text) if splitter is not None else text)
 
     def known_stems(self, splitter: CompoundSplitter) -> frozenset[str]:
         """The stems of the documents' words, computed once per vocabulary."""
@@ -492,6 +590,7 @@ class ExtractiveAnswerer:
                 if all(cue.answers.search(c[2]) for cue in required)
                 and (not topic or topic & stems(c[1].chunk.indexed_text) or (language != "nl" and c[0] == 0))
             ]
+        candidates = [c for c in candidates if self._gives_what_is_asked(question, language, c[2])]
         if not candidates:
             return None
         many = LIST_QUESTION.search(question) is not None
@@ -512,6 +611,8 @@ class ExtractiveAnswerer:
         seen: set[str] = set()
         floor = best - (1 - share) * abs(best)
         eligible = [i for i, score in enumerate(scores) if score >= floor]
+        if any(announces(question, candidates[i][1], candidates[i][2]) for i in eligible):
+            raise Unanswered("decline_promised")
         if spans_documents(question):
             # "Wat zeggen het programma en het resumé over X?": the best sentences of each document,
             # not the five best of whichever document resembles the question most.
@@ -540,6 +641,37 @@ class ExtractiveAnswerer:
                 if line not in blocks[-1]:
                     blocks[-1].append(line)
         return "\n\n".join([self.phrases[language]["found"]] + ["\n".join(b) for b in blocks])
+
+    def _gives_what_is_asked(self, question: str, language: str, sentence: str) -> bool:
+        """Can ``sentence`` answer the specific thing asked: the decision dated, the name, what is counted?
+
+        - the date of a decision ("Op welke datum heeft het PFHO het voorstel vastgesteld?")
+          stands in a sentence that states a decision, not in "27/11/25 Directie-overleg Adviseren";
+        - "Hoe heet de stichting?" needs a sentence that calls the stichting by a name;
+        - "Hoeveel inwoners ...?" needs a sentence that says its number counts inwoners.
+        """
+        asked = set(wanted_cues(question))
+        if asked & {"when", "day"} and DECISION_QUESTION.search(question):
+            if not ANSWER_CUES["decision"].answers.search(sentence):
+                return False
+        noun = asked_name(question)
+        if noun and not gives_name(noun, sentence):
+            return False
+        return "number" not in asked or language != "nl" or self._counts_asked(question, sentence)
+
+    def _counts_asked(self, question: str, sentence: str) -> bool:
+        """Does ``sentence`` name what "hoeveel" asks to count (its stem, a compound part or its sign)?
+
+        "Hoeveel inwoners staan er op de wachtlijst?" is not answered by "de marge van 10 tot 40
+        woningen": a number answers only when its sentence says what it counts.
+        """
+        counted = counted_words(question)
+        if not counted:
+            return True
+        folded = fold(sentence)
+        if any(UNIT_SIGNS.get(word, "\0") in sentence or fold(word) in folded for word in counted):
+            return True  # "75%" for "procent", "1fte" for "fte"
+        return bool(stems(" ".join(counted)) & self._word_stems(sentence))
 
     def _score_sentences(self, question: str, candidates: list[tuple[int, Hit, str]]) -> list[float]:
         """Lexical overlap with the question, the sentence's similarity to it, and its passage's rank.
