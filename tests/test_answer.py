@@ -283,3 +283,29 @@ def test_a_sentence_saying_the_answer_is_still_to_come_does_not_answer():
     assert ExtractiveAnswerer(None, 0.8).answer("Wanneer komt de uitkomst van de evaluatie?", "nl", [promise]).answered
     outcome = hit("e2", "De uitkomst van de evaluatie is dat de inkoop goed verliep.", section="Evaluatie", date=dt.date(2023, 1, 1))
     assert ExtractiveAnswerer(None, 0.8).answer("Wat was de uitkomst van de evaluatie?", "nl", [outcome]).answered
+
+
+def test_a_figure_for_another_year_is_not_the_one_asked():
+    jobs = hit("y1", "In 2023 zijn in de regio 214 extra banen gerealiseerd.", section="Banenafspraak", date=dt.date(2024, 10, 8))
+    answerer = ExtractiveAnswerer(None, 0.8)
+    assert not answerer.answer("Hoeveel banen zijn in 2024 gerealiseerd?", "nl", [jobs]).answered
+    assert "214" in answerer.answer("Hoeveel banen zijn in 2023 gerealiseerd?", "nl", [jobs]).text
+    # A span of years covers the year asked.
+    programme = hit("y2", "Voor de periode 2022-2026 zijn 12 banen begroot.", section="Banen", date=dt.date(2022, 1, 1))
+    assert answerer.answer("Hoeveel banen zijn er in 2024 begroot?", "nl", [programme]).answered
+
+
+def test_a_year_or_a_date_counts_nothing():
+    letter = hit("y3", "Met deze brief van 8 oktober 2024 informeren wij u over de banenafspraak.",
+                 section="Raadsinformatiebrief", date=dt.date(2024, 10, 8))
+    answer = ExtractiveAnswerer(None, 0.8).answer("Hoeveel banen zijn er via de banenafspraak gerealiseerd?", "nl", [letter])
+    assert not answer.answered and "geen aantal" in answer.text
+    counted = hit("y4", "Datum: 8 oktober 2024. Via de banenafspraak zijn 214 banen gerealiseerd.",
+                  section="Raadsinformatiebrief", date=dt.date(2024, 10, 8))
+    assert "214 banen" in ExtractiveAnswerer(None, 0.8).answer("Hoeveel banen zijn er via de banenafspraak gerealiseerd?", "nl", [counted]).text
+
+
+def test_hoeveel_duurder_asks_for_an_amount():
+    answer = ExtractiveAnswerer(None, 0.8).answer("Hoeveel duurder wordt de dyslexiezorg?", "nl", [
+        hit("y5", "De dyslexiezorg wordt in 2023 duurder dan in 2022.", section="Dyslexie", date=dt.date(2023, 2, 23))])
+    assert not answer.answered and "bedrag" in answer.text

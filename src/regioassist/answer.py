@@ -61,7 +61,7 @@ ANSWER_CUES = {
     "money": AnswerCue(
         re.compile(
             r"\b(\w*kost(?:en|te)?|bedrag\w*|budget\w*|salaris\w*|tarief|tarieven|"
-            r"hoe ?hoog|how much|costs?|amount|salary|fee)\b|"
+            r"hoe ?hoog|hoeveel (?:duurder|goedkoper)|how much|costs?|amount|salary|fee)\b|"
             # "subsidie"/"financiering" ask for money only with "hoeveel": "welke subsidieaanvraag" asks which one.
             r"\b(?:hoeveel|how much)\b.*\b(?:subsid\w*|financiering|geld|money)\b", re.I,
         ),
@@ -285,6 +285,9 @@ ASKS_NAME = re.compile(
 # The words "hoeveel" counts: "Hoeveel extra banen zijn ...?" -> "extra banen".
 COUNTED = re.compile(r"\b(?:hoeveel|how many)\s+((?:\w+\s+){0,2}\w+)", re.I)
 COMPARATIVE = re.compile(r"meer|minder|vaker|(?:duurd|goedkop|hog|lag|grot|klein|lang|kort|ouder|jong)er")
+YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+DATES = re.compile(rf"\b\d{{1,2}}\s+(?:{_MONTH_NAMES})(?:\s+(?:19|20)\d{{2}})?\b|\b(?:19|20)\d{{2}}\b|\b\d{{1,2}}[-/]\d{{1,2}}(?:[-/]\d{{2,4}})?\b", re.I)
+YEAR_SPAN = re.compile(r"\b((?:19|20)\d{2})\s*(?:-|–|t/m|tot(?: en met)?)\s*((?:19|20)\d{2})\b")
 # Units a number may carry as a sign instead of a word: "75%" answers "hoeveel procent".
 UNIT_SIGNS = {"procent": "%", "percent": "%", "percentage": "%"}
 
@@ -324,6 +327,33 @@ def announces(question: str, hit: Hit, sentence: str) -> bool:
         return False
     own = stems(question) - GENERIC_STEMS - CUE_STEMS - stems(hit.chunk.context)
     return bool(own) and len(own & stems(sentence)) >= len(own) / 2
+
+
+def names_asked_year(question: str, sentence: str, passage: str = "") -> bool:
+    """Does ``sentence`` (or, when it names no year, its ``passage``) give figures for a year asked?
+
+    A figure for another year is not the one asked: "In 2023 zijn 214 banen gerealiseerd" does
+    not answer "Hoeveel banen zijn in 2024 gerealiseerd?", nor does the next sentence of that
+    passage ("De marktsector deed het beter: 183 banen"). Text that names no year at all is left
+    to its document's date, which the retrieval filters already matched.
+
+    >>> names_asked_year("Hoeveel banen in 2024?", "In 2023 zijn 214 banen gerealiseerd.")
+    False
+    >>> names_asked_year("Hoeveel aanbieders waren er in 2022?", "Van 200 in 2015 naar 6000 in 2022.")
+    True
+    >>> names_asked_year("Hoeveel kost het programma in 2024?", "Het programma 2022-2026 kost € 1 miljoen.")
+    True
+    """
+    asked, named = years_in(question), years_in(sentence) or years_in(passage)
+    return not asked or not named or bool(asked & named)
+
+
+def years_in(text: str) -> set[int]:
+    """The years ``text`` names, those a span covers included: '2022-2026' -> 2022 ... 2026."""
+    years = {int(y) for y in YEAR.findall(text)}
+    for first, last in YEAR_SPAN.findall(text):
+        years.update(range(int(first), int(last) + 1))
+    return years
 
 
 def counted_words(question: str) -> list[str]:
@@ -590,7 +620,7 @@ class ExtractiveAnswerer:
                 if all(cue.answers.search(c[2]) for cue in required)
                 and (not topic or topic & stems(c[1].chunk.indexed_text) or (language != "nl" and c[0] == 0))
             ]
-        candidates = [c for c in candidates if self._gives_what_is_asked(question, language, c[2])]
+        candidates = [c for c in candidates if self._gives_what_is_asked(question, language, c[1], c[2])]
         if not candidates:
             return None
         many = LIST_QUESTION.search(question) is not None
@@ -642,29 +672,35 @@ class ExtractiveAnswerer:
                     blocks[-1].append(line)
         return "\n\n".join([self.phrases[language]["found"]] + ["\n".join(b) for b in blocks])
 
-    def _gives_what_is_asked(self, question: str, language: str, sentence: str) -> bool:
+    def _gives_what_is_asked(self, question: str, language: str, hit: Hit, sentence: str) -> bool:
         """Can ``sentence`` answer the specific thing asked: the decision dated, the name, what is counted?
 
         - the date of a decision ("Op welke datum heeft het PFHO het voorstel vastgesteld?")
           stands in a sentence that states a decision, not in "27/11/25 Directie-overleg Adviseren";
         - "Hoe heet de stichting?" needs a sentence that calls the stichting by a name;
-        - "Hoeveel inwoners ...?" needs a sentence that says its number counts inwoners.
+        - "Hoeveel inwoners ...?" needs a sentence that says its number counts inwoners;
+        - "Hoeveel banen zijn in 2024 gerealiseerd?" is not answered by the figure of 2023.
         """
         asked = set(wanted_cues(question))
         if asked & {"when", "day"} and DECISION_QUESTION.search(question):
             if not ANSWER_CUES["decision"].answers.search(sentence):
                 return False
+        if asked & {"number", "money"} and not names_asked_year(question, sentence, hit.chunk.text):
+            return False
         noun = asked_name(question)
         if noun and not gives_name(noun, sentence):
             return False
         return "number" not in asked or language != "nl" or self._counts_asked(question, sentence)
 
     def _counts_asked(self, question: str, sentence: str) -> bool:
-        """Does ``sentence`` name what "hoeveel" asks to count (its stem, a compound part or its sign)?
+        """Does ``sentence`` give a count of what "hoeveel" asks (its stem, a compound part or its sign)?
 
         "Hoeveel inwoners staan er op de wachtlijst?" is not answered by "de marge van 10 tot 40
-        woningen": a number answers only when its sentence says what it counts.
+        woningen": a number answers only when its sentence says what it counts, and a year or a
+        date counts nothing.
         """
+        if not ANSWER_CUES["number"].answers.search(DATES.sub(" ", sentence)):
+            return False  # its only numbers are years and dates: "Datum: 8 oktober 2024"
         counted = counted_words(question)
         if not counted:
             return True
