@@ -309,3 +309,14 @@ def test_hoeveel_duurder_asks_for_an_amount():
     answer = ExtractiveAnswerer(None, 0.8).answer("Hoeveel duurder wordt de dyslexiezorg?", "nl", [
         hit("y5", "De dyslexiezorg wordt in 2023 duurder dan in 2022.", section="Dyslexie", date=dt.date(2023, 2, 23))])
     assert not answer.answered and "bedrag" in answer.text
+
+
+def test_a_day_question_whose_event_the_documents_date_by_month_only_is_declined():
+    launch = hit("d1", "In november 2022 is er een groot event geweest voor de lancering van BaanTalent. "
+                 "De website www.baantalentgv.nl gaat 1 maart live en fungeert als aanmeldpunt.", section="BaanTalent",
+                 date=dt.date(2023, 2, 23))
+    answerer = ExtractiveAnswerer(None, 0.8, splitter=lambda: splitter_of(launch))
+    answer = answerer.answer("Op welke dag was het lanceringsevent van BaanTalent?", "nl", [launch])
+    assert not answer.answered and "geen dag" in answer.text
+    # The day the passage does give answers the question about what it dates.
+    assert "1 maart" in answerer.answer("Op welke dag gaat de website van BaanTalent live?", "nl", [launch]).text

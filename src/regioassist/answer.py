@@ -108,6 +108,7 @@ ANSWER_CUES = {
 }
 
 
+DAY_WORDS = stems("dag datum day date")
 CUE_STEMS = stems(
     "kost kosten bedrag budget salaris subsidie tarief financiering hoog hoeveel aantal wanneer datum "
     "deadline cost costs amount salary date when much many"
@@ -609,6 +610,8 @@ class ExtractiveAnswerer:
         # A run of URLs is never quoted, however well its year or words match.
         candidates = [(rank, hit, s) for rank, (hit, ss) in enumerate(zip(hits, per_hit)) for s in ss if not is_debris(s)]
         required = [ANSWER_CUES[c] for c in wanted_cues(question) if ANSWER_CUES[c].required]
+        if "day" in wanted_cues(question) and language == "nl" and self._dated_by_month_only(question, candidates):
+            return None
         if required:
             # An amount or a date only answers when it stands in a passage about the question's
             # topic: "Wat kost de nieuwe sporthal?" is not answered by the cost of dyslexia care.
@@ -671,6 +674,23 @@ class ExtractiveAnswerer:
                 if line not in blocks[-1]:
                     blocks[-1].append(line)
         return "\n\n".join([self.phrases[language]["found"]] + ["\n".join(b) for b in blocks])
+
+    def _dated_by_month_only(self, question: str, candidates: list[tuple[int, Hit, str]]) -> bool:
+        """Does the sentence most about the question date it by month or year only, and no sentence as much about it by day?
+
+        "Op welke dag was het lanceringsevent van BaanTalent?" meets "In november 2022 is er een
+        groot event geweest voor de lancering van BaanTalent.": the documents give the month,
+        and a day elsewhere in the passage ("De website gaat 1 maart live") dates something else.
+        """
+        topic = self._word_stems(question) - GENERIC_STEMS - CUE_STEMS - DAY_WORDS
+        if not topic:
+            return False
+        overlap = [len(topic & self._word_stems(s)) for _, _, s in candidates]
+        day, when = ANSWER_CUES["day"].answers, ANSWER_CUES["when"].answers
+        by_month = [n for n, (_, _, s) in zip(overlap, candidates) if when.search(s) and not day.search(s)]
+        by_day = [n for n, (_, _, s) in zip(overlap, candidates) if day.search(s)]
+        best_month = max(by_month, default=0)
+        return best_month >= RESTATES * len(topic) and best_month > max(by_day, default=0)
 
     def _gives_what_is_asked(self, question: str, language: str, hit: Hit, sentence: str) -> bool:
         """Can ``sentence`` answer the specific thing asked: the decision dated, the name, what is counted?
