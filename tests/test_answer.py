@@ -279,8 +279,12 @@ def test_a_sentence_saying_the_answer_is_still_to_come_does_not_answer():
                   section="Opzet evaluatie", date=dt.date(2022, 1, 1))
     answer = ExtractiveAnswerer(None, 0.8).answer("Wat was de uitkomst van de evaluatie?", "nl", [promise])
     assert not answer.answered and "nog moet komen" in answer.text
-    # It does answer when the outcome comes.
+    # It does answer when the outcome comes, and what is still ahead.
     assert ExtractiveAnswerer(None, 0.8).answer("Wanneer komt de uitkomst van de evaluatie?", "nl", [promise]).answered
+    hiring = hit("e3", "De werving voor een praktijkondersteuner jeugd start binnenkort.", section="Pilot", date=dt.date(2022, 1, 1))
+    assert not ExtractiveAnswerer(None, 0.8).answer("Wie is aangenomen als praktijkondersteuner jeugd?", "nl", [hiring]).answered
+    assert ExtractiveAnswerer(None, 0.8).answer("Wat gaat er gebeuren met de werving van een praktijkondersteuner jeugd?",
+                                                 "nl", [hiring]).answered
     outcome = hit("e2", "De uitkomst van de evaluatie is dat de inkoop goed verliep.", section="Evaluatie", date=dt.date(2023, 1, 1))
     assert ExtractiveAnswerer(None, 0.8).answer("Wat was de uitkomst van de evaluatie?", "nl", [outcome]).answered
 

@@ -278,6 +278,8 @@ STILL_TO_COME = re.compile(
     r"binnenkort|nog niet (?:bekend|klaar|beschikbaar|gestart|besloten)|we will (?:inform|update) you|not yet)\b",
     re.I,
 )
+# A question about what is still ahead: "Wat gaat de regio doen?", "Wie wordt er aangenomen?".
+ASKS_AHEAD = re.compile(r"\b(?:gaat|gaan|zal|zullen|wordt|worden|komt|komen|plan\w*|verwacht\w*|will|going)\b", re.I)
 # "Hoe heet de stichting ...?" asks for the name the thing is called by.
 ASKS_NAME = re.compile(
     r"\b(?:hoe heet|hoe heten|wat is de naam van|welke naam heeft|what is the name of) (?:de|het|die|dat|the) (\w+)",
@@ -321,10 +323,11 @@ def announces(question: str, hit: Hit, sentence: str) -> bool:
     """Does ``sentence`` say that what ``question`` asks is still to come?
 
     It must be about the question: at least half of the question's topic words that its
-    passage's heading does not already give. A question asking *when* is answered by such a
-    sentence ("U wordt in het voorjaar geïnformeerd"), so it never counts there.
+    passage's heading does not already give. A question asking *when*, or what is going to
+    happen, is answered by such a sentence ("U wordt in het voorjaar geïnformeerd", "De werving
+    start binnenkort"), so it never counts there.
     """
-    if not STILL_TO_COME.search(sentence) or {"when", "day"} & set(wanted_cues(question)):
+    if not STILL_TO_COME.search(sentence) or {"when", "day"} & set(wanted_cues(question)) or ASKS_AHEAD.search(question):
         return False
     own = stems(question) - GENERIC_STEMS - CUE_STEMS - stems(hit.chunk.context)
     return bool(own) and len(own & stems(sentence)) >= len(own) / 2
