@@ -1,5 +1,6 @@
 """One contract, run against every VectorStore: the in-memory one and Chroma on disk."""
 
+import dataclasses
 import datetime as dt
 
 import numpy as np
@@ -136,13 +137,26 @@ def test_indexed_times(store):
 def test_chunks_from_before_the_stamp_have_no_time(tmp_path):
     from regioassist.store import chunk_to_metadata
 
-    store = ChromaStore(tmp_path / "chroma")
     old = chunk("o1", "old.txt")
     meta = chunk_to_metadata(old, "/old")
     del meta["indexed_at"]  # written by a version that did not record it
-    store._collection.upsert(ids=["o1"], embeddings=[unit(0)], documents=[old.indexed_text], metadatas=[meta])
-    assert store.indexed_times() == {"/old": None}
+    store = legacy_store(tmp_path / "chroma", ids=["o1"], embeddings=[unit(0)], documents=[old.indexed_text],
+                         metadatas=[meta])
+    assert not store.catalog_complete()
+    assert store.indexed_times() == {"/old": None}  # from the chunks, until the catalog is built
     assert store.get(["o1"])["o1"] == old
+    assert store.build_catalog() == 1 and store.catalog_complete()
+    assert store.indexed_times() == {"/old": None}
+
+
+def legacy_store(path, **rows):
+    """A Chroma store as a version before the file catalog left it: chunks, no catalog."""
+    from regioassist.location import chroma_client
+
+    collection = chroma_client(path).get_or_create_collection("regioassist", embedding_function=None,
+                                                              metadata={"hnsw:space": "cosine"})
+    collection.upsert(**rows)
+    return ChromaStore(path)
 
 
 @pytest.mark.integration
@@ -178,3 +192,47 @@ def test_a_filtered_query_finds_the_few_matching_chunks_far_from_the_question(tm
 
     assert len(found) == 30 and all(werk.matches(chunk) for chunk, _ in found)
     assert len(store.ids_matching(werk)) == 60
+
+
+def nearest_among(store, question, ids, k):
+    """What query_among must return: the k chunks of ``ids`` with the highest cosine, exactly."""
+    vectors = store.embeddings(ids)
+    scores = {cid: float(v @ question / (np.linalg.norm(v) * np.linalg.norm(question))) for cid, v in vectors.items()}
+    return sorted(scores, key=lambda cid: -scores[cid])[:k]
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("path", ["exact", "neighbours", "where"])
+def test_query_among_finds_the_nearest_of_the_given_chunks_by_each_path(tmp_path, monkeypatch, path):
+    """query_among scores up to EXACT_AMONG_LIMIT chunks exactly, finds more among an unfiltered
+    search's neighbours, and falls back to Chroma's where when those hold too few of them."""
+    store = ChromaStore(tmp_path / "chroma")
+    rng = np.random.default_rng(3)
+    for n in range(6):  # 600 chunks, a third of them Werk
+        domain = "Werk & Participatie" if n % 3 == 0 else "Jeugd en Onderwijs"
+        chunks = [dataclasses.replace(chunk(f"f{n}-c{i}", f"file{n}.txt", domain=domain), start=i, end=i + 1)
+                  for i in range(100)]
+        store.upsert(f"/k/file{n}.txt", chunks, rng.standard_normal((100, 16)).astype(np.float32))
+    werk = Filters(domain="Werk & Participatie")
+    ids = sorted(store.ids_matching(werk))
+    question = rng.standard_normal(16).astype(np.float32)
+    if path != "exact":
+        monkeypatch.setattr(ChromaStore, "EXACT_AMONG_LIMIT", 0)
+    used_where = []
+    real_query = store.query
+    monkeypatch.setattr(store, "query", lambda *a, **kw: used_where.append(1) or real_query(*a, **kw))
+    if path == "where":
+        monkeypatch.setattr(ChromaStore, "MAX_NEIGHBOURS", 5)  # 5 neighbours cannot hold 10 of them
+
+    found = store.query_among(question, 10, ids, werk)
+
+    assert [chunk.id for chunk, _ in found] == nearest_among(store, question, ids, 10)
+    assert all(werk.matches(chunk) for chunk, _ in found)
+    assert bool(used_where) == (path == "where")
+
+
+def test_query_among_an_empty_or_unknown_set_finds_nothing(store):
+    store.upsert("/a", [chunk("a1", "a.txt")], np.stack([unit(0)]))
+    assert store.query_among(unit(0), 5, [], Filters(domain="x")) == []
+    assert store.query_among(unit(0), 5, ["gone"], Filters(domain="x")) == []
+    assert [c.id for c, _ in store.query_among(unit(0), 5, ["a1", "gone"], Filters(domain="x"))] == ["a1"]

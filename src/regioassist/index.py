@@ -44,19 +44,20 @@ import logging
 import os
 import threading
 import time
-from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
+from regioassist.catalog import new_token
 from regioassist.keyword import KeywordIndex, KeywordIndexError
 from regioassist.location import bind_server, bound_server, is_server_url
-from regioassist.store import OTHER_NAMES, ChromaStore, VectorStore
+from regioassist.store import ChromaStore, VectorStore
 
 LOCK_FILE = ".write.lock"
 OPEN_LOCK_FILE = ".open.lock"
 GENERATION_FILE = ".generation"  # a new token after every rebuild: readers reload when it changed
+KEYWORD_STATE_FILE = "keyword-state.json"  # the store's state the saved keyword index agrees with
 KEYWORD_DIR = "bm25"
 FRESHNESS_S = 1.0  # a reader looks at the generation at most this often
 
@@ -195,13 +196,17 @@ def read_generation(directory: Path) -> str:
         return ""
 
 
-def bump_generation(directory: Path) -> str:
+def bump_generation(directory: Path, token: str | None = None) -> str:
     """Write a new token (written beside, renamed over: a reader reads the old one or the new)."""
-    token = f"{time.time_ns()}-{os.getpid()}"
-    staged = Path(directory) / f"{GENERATION_FILE}.{os.getpid()}"
-    staged.write_text(token + "\n", encoding="utf-8")
-    os.replace(staged, Path(directory) / GENERATION_FILE)
+    token = token or new_token()
+    _write_atomically(Path(directory) / GENERATION_FILE, token + "\n")
     return token
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    staged = path.with_name(f"{path.name}.{os.getpid()}")
+    staged.write_text(text, encoding="utf-8")
+    os.replace(staged, path)
 
 
 class LiveCollection:
@@ -322,8 +327,30 @@ class LocalIndex:
         index = cls(directory, store, keyword, generation)
         index._keyword_error = error
         if mend:
+            index.complete_catalog()
             index.mend_keyword()
         return index
+
+    def complete_catalog(self) -> bool:
+        """Give an index built before the file catalog its records (catalog.py); True when built.
+
+        Once per index, reading every chunk's metadata; skipped while another process writes
+        (until then the store answers from the chunks themselves).
+        """
+        store = self.store
+        if not hasattr(store, "catalog_complete") or store.catalog_complete():
+            return False
+        try:
+            with self.writing(timeout_s=0):
+                if store.catalog_complete():
+                    return False
+                started = time.perf_counter()
+                files = store.build_catalog()
+        except IndexBusy:
+            return False
+        log.warning("%s: built the file catalog (%d files) in %.2f s", self.directory, files,
+                    time.perf_counter() - started)
+        return True
 
     @property
     def keyword(self) -> KeywordIndex:
@@ -378,8 +405,37 @@ class LocalIndex:
             yield
 
     def keyword_agrees(self) -> bool:
-        """Does the keyword index hold exactly the chunks the vector store holds?"""
-        return self._keyword_error is None and set(self._keyword.ids) == stored_ids(self.store)
+        """Does the keyword index hold exactly the chunks the vector store holds?
+
+        Cheap when nothing changed since the keyword index was saved: the store's state (its
+        chunk count and the catalog's revision token, catalog.py) is what the save recorded.
+        Otherwise (another writer, a write cut short, an index saved before the record) every
+        id is compared: 1.3 s at 100,000 chunks against ~15 ms.
+        """
+        if self._keyword_error is not None:
+            return False
+        state = self.store.state()
+        if self._saved_state() == self._state_record(state):
+            return True
+        agrees = set(self._keyword.ids) == stored_ids(self.store)
+        if agrees:  # remembered for the next check; the state was read before the comparison
+            self._save_state(state)
+        return agrees
+
+    def _state_record(self, state: tuple[int, str]) -> dict:
+        return {"generation": self._generation, "keyword_chunks": len(self._keyword), "store": list(state)}
+
+    def _saved_state(self) -> dict | None:
+        try:
+            return json.loads((self.directory / KEYWORD_STATE_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def _save_state(self, state: tuple[int, str]) -> None:
+        try:
+            _write_atomically(self.directory / KEYWORD_STATE_FILE, json.dumps(self._state_record(state)) + "\n")
+        except OSError as error:  # a read-only folder: the next check compares ids again
+            log.info("%s: keyword state not saved (%s)", self.directory, error)
 
     def mend_keyword(self) -> bool:
         """Rebuild the keyword index when it disagrees with the vector store; True when rebuilt.
@@ -424,9 +480,12 @@ class LocalIndex:
                 stored, held = stored_ids(self.store), set(current.ids)
                 added = self.store.get(sorted(stored - held))
                 keyword = current.updated(held - stored, [added[cid] for cid in sorted(added)])
+            state = self.store.state()  # what the keyword index now agrees with (we hold the write lock)
             keyword.save(self.directory / KEYWORD_DIR)
             self._keyword, self._keyword_error = keyword, None
-            self._generation = bump_generation(self.directory)
+            self._generation = new_token()
+            self._save_state(state)
+            bump_generation(self.directory, self._generation)
 
     def remove(self, path_key: str) -> int:
         """Delete one file's chunks from both indexes; the number removed, 0 for an unknown key."""
@@ -437,36 +496,26 @@ class LocalIndex:
             return removed
 
     def status(self) -> IndexStatus:
-        """One document per source, from one pass over the chunks' metadata (no texts read)."""
-        counts: Counter[str] = Counter()
-        first: dict[str, dict] = {}  # source -> the metadata of its first chunk
-        scanned, path_of, times = set(), {}, {}
-        for meta in self.store.chunk_metadata():
-            source, key = meta["source"], meta["path"]
-            counts[source] += 1
-            if source not in first or meta["start"] < first[source]["start"]:
-                first[source] = meta
-            if meta.get("ocr"):
-                scanned.add(source)
-            path_of[source] = key
-            stamp = meta.get("indexed_at") or None
-            times[key] = max(filter(None, (times.get(key), stamp)), default=None)
-        documents = tuple(
-            IndexedDocument(
+        """One document per source, from the file catalog (no chunk read)."""
+        by_source: dict[str, list] = {}
+        for record in self.store.files().values():
+            by_source.setdefault(record.source, []).append(record)
+        documents = []
+        for source, records in sorted(by_source.items()):
+            record = max(records, key=lambda r: r.indexed_at or "")  # a source under two keys is a problem of its own
+            documents.append(IndexedDocument(
                 source=source,
-                title=m["title"],
-                doc_type=m["doc_type"],
-                date=m["date"] or None,
-                chunks=counts[source],
-                indexed_at=times.get(path_of[source]),
-                path=path_of[source],
-                language=m.get("language") or "nl",
-                ocr=source in scanned,
-                other_names=tuple(json.loads(m.get(OTHER_NAMES) or "[]")),
-            )
-            for source, m in sorted(first.items())
-        )
-        return IndexStatus(str(self.directory), documents)
+                title=record.title,
+                doc_type=record.doc_type,
+                date=record.date,
+                chunks=sum(r.chunks for r in records),
+                indexed_at=record.indexed_at,
+                path=record.path,
+                language=record.language,
+                ocr=any(r.ocr for r in records),
+                other_names=record.other_names,
+            ))
+        return IndexStatus(str(self.directory), tuple(documents))
 
 
 def _load_keyword(directory: Path) -> tuple[KeywordIndex, str | None]:

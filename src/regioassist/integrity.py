@@ -8,6 +8,8 @@ sees no write half-done), and reports in one line each:
 - a passage of a document stored twice under two ids;
 - a document stored under two path keys;
 - a file whose chunks come from two versions of it (half replaced).
+- chunks without a file record (a write cut short), or a record out of step with its file's
+  chunks (the file catalog, ``catalog.py``).
 
 A repair, under the same lock, deletes the chunks of every file with a problem of its own,
 so that the next ``regioassist ingest`` indexes it again as it would a new file, and then
@@ -25,8 +27,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, NamedTuple, Sequence
+from typing import Callable, Sequence
 
+from regioassist.catalog import FileRecord, summarise_files
 from regioassist.index import LocalIndex
 from regioassist.models import Chunk
 
@@ -73,16 +76,7 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-class Span(NamedTuple):
-    """What :func:`file_problems` needs of a chunk, read from its metadata alone."""
-
-    source: str
-    doc_hash: str
-    start: int
-    end: int
-
-
-def file_problems(chunks: Sequence[Chunk | Span], files: dict[str, tuple[str, str]]) -> list[Problem]:
+def file_problems(chunks: Sequence[Chunk], files: dict[str, tuple[str, str]]) -> list[Problem]:
     """What is wrong inside Chroma, per document: duplicates, two path keys, two versions.
 
     ``files`` is the store's ``indexed_files()`` (path key -> (source, doc hash)).
@@ -111,22 +105,50 @@ def file_problems(chunks: Sequence[Chunk | Span], files: dict[str, tuple[str, st
 
 
 def settled_files(index: LocalIndex) -> dict[str, tuple[str, str]]:
-    """``indexed_files()`` without the files that :func:`file_problems` finds fault with.
+    """``indexed_files()`` without the files that :func:`file_problems` would find fault with.
 
-    Ingestion skips a file whose hash is indexed; a file left out here is indexed again.
+    Read from the file catalog, whose records say what was wrong inside a file when it was
+    written (catalog.py): no chunk is read. Ingestion skips a file whose hash is indexed; a
+    file left out here (half replaced, a passage twice, its name under two path keys, or no
+    record at all after a write cut short) is indexed again.
     """
-    files, spans = {}, []
-    for m in index.store.chunk_metadata():  # one pass, no texts: 100,000 chunks in seconds
-        files[m["path"]] = (m["source"], m["doc_hash"])
-        spans.append(Span(m["source"], m["doc_hash"], m["start"], m["end"]))
-    troubled = {key for problem in file_problems(spans, files) for key in problem.paths}
-    return {key: value for key, value in files.items() if key not in troubled}
+    records = index.store.files()
+    keys = Counter(record.source for record in records.values())
+    return {
+        key: (record.source, record.doc_hash)
+        for key, record in records.items()
+        if record.settled and keys[record.source] == 1
+    }
+
+
+def catalog_problems(records: dict[str, FileRecord], actual: dict[str, FileRecord]) -> list[Problem]:
+    """Where the file catalog and the chunks disagree: ``records`` as stored, ``actual`` summarised
+    from the chunks. A write cut short leaves chunks without a record (catalog.py)."""
+    problems = []
+    for key in sorted(set(records) | set(actual)):
+        record, chunks = records.get(key), actual.get(key)
+        if record is None:
+            problems.append(Problem(f"{chunks.source}: {_count(chunks.chunks, 'chunk')} without a file record "
+                                    "(a write was cut short)", (key,)))
+        elif chunks is None:
+            problems.append(Problem(f"{record.source}: a file record without chunks", (key,)))
+        elif _summary(record) != _summary(chunks):
+            problems.append(Problem(f"{record.source}: the file record says {_count(record.chunks, 'chunk')}, "
+                                    f"{chunks.chunks} are stored", (key,)))
+    return problems
+
+
+def _summary(record: FileRecord) -> tuple:
+    return record.source, record.doc_hash, record.chunks, record.versions, record.repeated
 
 
 def find_problems(index: LocalIndex) -> CheckReport:
-    """Compare Chroma with the keyword index, and look inside Chroma (see the module docstring)."""
+    """Compare Chroma with the keyword index and with the file catalog, and look inside Chroma
+    (see the module docstring)."""
     chunks = index.store.all_chunks()
-    problems = file_problems(chunks, index.store.indexed_files())
+    actual = summarise_files(index.store.chunk_metadata())
+    problems = file_problems(chunks, {key: (r.source, r.doc_hash) for key, r in actual.items()})
+    problems += [p for p in catalog_problems(index.store.files(), actual) if p not in problems]
     keyword = index.keyword
     if index.keyword_error is not None:
         problems.insert(0, Problem(f"keyword index unreadable: {index.keyword_error}"))
@@ -168,10 +190,10 @@ def repair_index(
         if before.consistent:
             return before
         repairs = []
-        sources = dict(index.store.indexed_files())
+        sources = {key: r.source for key, r in {**index.store.files(), **summarise_files(index.store.chunk_metadata())}.items()}
         for key in sorted({key for problem in before.problems for key in problem.paths}):
             removed = index.store.delete_path(key)
-            source = sources.get(key, (key, ""))[0]
+            source = sources.get(key, key)
             repairs.append(f"deleted the {_count(removed, 'chunk')} of {source}; index it again: regioassist ingest {key}")
         index.rebuild_keyword()
         repairs.append(f"rebuilt the keyword index from the {_count(len(index.keyword), 'chunk')} in Chroma")

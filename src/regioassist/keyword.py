@@ -321,6 +321,10 @@ class KeywordIndex:
                 keep &= codes == (names.index(value) if value in names else -1)
         return keep
 
+    def ids_in(self, mask: np.ndarray) -> list[str]:
+        """The ids of ``mask``'s positions."""
+        return [self._ids[i] for i in np.flatnonzero(mask)]
+
     def passes(self, cid: str, mask: np.ndarray | None) -> bool:
         """Is chunk ``cid`` held, and inside ``mask`` when one is given?"""
         position = self._position.get(cid)

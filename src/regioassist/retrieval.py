@@ -187,18 +187,21 @@ class HybridRetriever:
 
     def retrieve(self, query: str, top_k: int = 5, filters: Filters | None = None) -> list[Hit]:
         query_vector = self.embedder.embed([query], kind="query")[0]
-        dense = self.store.query(query_vector, self.candidates, filters or None)
-        chunks = {chunk.id: chunk for chunk, _ in dense}
-        dense_scores = {chunk.id: score for chunk, score in dense}
-
         keyword_index = self.keyword
         allowed, mask = None, None
         if filters:
-            # The keyword side filters on the facets kept per position (a boolean mask, ~1 ms at
-            # 100,000 chunks); an index without them asks the store for the matching ids.
+            # Both sides filter on the facets the keyword index keeps per position (a boolean mask,
+            # ~1 ms at 100,000 chunks): the dense side searches among the ids it lets through
+            # (store.query_among). An index without facets asks the store for the matching ids.
             mask = keyword_index.mask(filters)
             if mask is None:
                 allowed = self.store.ids_matching(filters)
+        if mask is not None:
+            dense = self.store.query_among(query_vector, self.candidates, keyword_index.ids_in(mask), filters)
+        else:
+            dense = self.store.query(query_vector, self.candidates, filters or None)
+        chunks = {chunk.id: chunk for chunk, _ in dense}
+        dense_scores = {chunk.id: score for chunk, score in dense}
         keyword = keyword_index.search(query, self.candidates, allowed, mask=mask)
         keyword_scores = dict(keyword)
 
