@@ -285,6 +285,8 @@ ASKS_NAME = re.compile(
     r"\b(?:hoe heet|hoe heten|wat is de naam van|welke naam heeft|what is the name of) (?:de|het|die|dat|the) (\w+)",
     re.I,
 )
+# A sentence that gives a name outright: "De naam BaanTalent ...", "BaanTalent is de naam van ...".
+CALLS_BY_NAME = re.compile(r"\b(?i:naam)\s+[\"'‘“(]?[A-Z0-9]|\b[A-Z][\w'’-]*\s+(?i:is de naam)\b")
 # The words "hoeveel" counts: "Hoeveel extra banen zijn ...?" -> "extra banen".
 COUNTED = re.compile(r"\b(?:hoeveel|how many)\s+((?:\w+\s+){0,2}\w+)", re.I)
 COMPARATIVE = re.compile(r"meer|minder|vaker|(?:duurd|goedkop|hog|lag|grot|klein|lang|kort|ouder|jong)er")
@@ -314,9 +316,11 @@ def gives_name(noun: str, sentence: str) -> bool:
     True
     >>> gives_name("stichting", "Er wordt een stichting opgericht voor en door de LHBTI gemeenschap.")
     False
+    >>> gives_name("samenwerking", "De naam BaanTalent refereert aan het onbekende talent.")
+    True
     """
     named = rf"(?i:\b{re.escape(noun)}\w*)[,:]?\s+(?:(?:heet|heten|genaamd|met de naam|called|named)\s+)?[\"'‘“(]?[A-Z0-9]"
-    return re.search(named, sentence) is not None
+    return re.search(named, sentence) is not None or CALLS_BY_NAME.search(sentence) is not None
 
 
 def announces(question: str, hit: Hit, sentence: str) -> bool:
