@@ -7,11 +7,16 @@ dimensions, like multilingual-e5-small, so Chroma's vector index costs what it w
 measures per size:
 
 - index time: storing in Chroma and building the keyword index (no embedding in it);
-- add one file (40 chunks) and remove it again, re-ingest of an unchanged corpus
-  (what ``ingest_paths`` does when nothing changed: settled files + keyword agreement);
+- add one file (40 chunks) and remove it again; re-ingest of an unchanged corpus: every
+  synthetic file is also written to disk (its chunks' text) and its chunks carry the hash
+  ingestion computes for it, so this is a real ``LocalIndex.open`` + ``ingest_paths`` over the
+  folder (hashing every file, reading what is indexed, checking the keyword index) that finds
+  nothing to do;
 - hybrid query latency p50/p95 without and with filters (the query vector is fake too,
   so this is index time only), index size on disk;
-- peak RSS of a serving process: a fresh process that opens the index and answers queries.
+- a serving process: a fresh process that opens the index, answers queries through the
+  retriever, then whole questions through the ``Assistant`` (the first one from the meetings'
+  structure, which reads the file catalog and one chunk per document); its peak RSS.
 
 Embedding is measured apart, once, with the real model (``--model-sample N`` passages through
 ``SentenceTransformerEmbedder`` from ``Settings().model_dir``; 0 skips it).
@@ -62,7 +67,9 @@ def shipped_passages() -> tuple[list[str], list[str]]:
 
 
 def synthetic_files(chunks: int, seed: int = 0) -> list[list[Chunk]]:
-    """``chunks`` chunks in files of PER_FILE: 3 shuffled shipped passages each (~900 chars)."""
+    """``chunks`` chunks in files of PER_FILE: 3 shuffled shipped passages each (~900 chars).
+
+    Their source and hash are placeholders until :func:`on_disk` writes them as files."""
     rng = random.Random(seed)
     pieces, titles = shipped_passages()
     files = []
@@ -84,6 +91,24 @@ def synthetic_files(chunks: int, seed: int = 0) -> list[list[Chunk]]:
             ))
         files.append(own)
     return files
+
+
+def on_disk(files: list[list[Chunk]], folder: Path) -> list[tuple[str, list[Chunk]]]:
+    """Write each synthetic file (its chunks' text) into ``folder``; (path key, chunks) with the
+    source name and hash ingestion gives that file, so ``ingest_paths`` finds them unchanged."""
+    import dataclasses
+
+    from regioassist.ingest import file_hash, pipeline_fingerprint, source_name
+
+    folder.mkdir(parents=True, exist_ok=True)
+    fingerprint = pipeline_fingerprint(900, 150)
+    placed = []
+    for n, own in enumerate(files):
+        path = folder / f"synthetic-{n:06d}.txt"
+        path.write_text("\n\n".join(c.text for c in own), encoding="utf-8")
+        digest, source = file_hash(path) + fingerprint, source_name(path)
+        placed.append((str(path.resolve()), [dataclasses.replace(c, source=source, doc_hash=digest) for c in own]))
+    return placed
 
 
 def fake_vectors(chunks: list[Chunk], rng: np.random.Generator) -> np.ndarray:
@@ -109,25 +134,25 @@ def build(directory: Path, size: int) -> dict:
     from regioassist.index import LocalIndex
 
     rng = np.random.default_rng(size)
-    files = synthetic_files(size)
-    index = LocalIndex.open(directory)
+    files = on_disk(synthetic_files(size), directory / "docs")
+    index = LocalIndex.open(directory / "index")
     started = time.perf_counter()
     with index.writing():
-        for n, own in enumerate(files):
-            index.store.upsert(f"/synthetic/{n}.txt", own, fake_vectors(own, rng))
+        for key, own in files:
+            index.store.upsert(key, own, fake_vectors(own, rng))
         stored = time.perf_counter()
         index.rebuild_keyword()
     done = time.perf_counter()
-    chunks = sum(len(f) for f in files)
+    chunks = sum(len(own) for _, own in files)
     return {"chunks": chunks, "chroma_s": stored - started, "keyword_s": done - stored,
             "chunks_per_s": chunks / (done - started)}
 
 
 def writes(directory: Path) -> dict:
     from regioassist.index import LocalIndex
-    from regioassist.integrity import settled_files
+    from regioassist.ingest import ingest_paths
 
-    index = LocalIndex.open(directory)
+    index = LocalIndex.open(directory / "index")
     extra = synthetic_files(PER_FILE, seed=99)[0]
     vectors = fake_vectors(extra, np.random.default_rng(99))
     started = time.perf_counter()
@@ -137,10 +162,10 @@ def writes(directory: Path) -> dict:
     added = time.perf_counter()
     index.remove("/synthetic/extra.txt")
     removed = time.perf_counter()
-    with index.writing():  # what ingest_paths reads when every file is unchanged
-        settled_files(index)
-        index.keyword_agrees()
+    reopened = LocalIndex.open(directory / "index")  # as `regioassist ingest docs/` would
+    report = ingest_paths([directory / "docs"], reopened, FakeQueryEmbedder())
     unchanged = time.perf_counter()
+    assert report.read == [] and report.failed == [] and len(report.unchanged) == len(index.store.files()), report
     status_started = time.perf_counter()
     index.status()
     return {"add_file_s": added - started, "remove_file_s": removed - added, "reingest_unchanged_s": unchanged - removed,
@@ -155,7 +180,7 @@ from scale import FakeQueryEmbedder, QUESTIONS
 from regioassist.index import LocalIndex
 from regioassist.retrieval import HybridRetriever
 from regioassist.store import Filters
-index = LocalIndex.open(sys.argv[1])
+index = LocalIndex.open(sys.argv[1] + "/index")
 retriever = HybridRetriever(index.store, lambda: index.keyword, FakeQueryEmbedder())
 filters = Filters(domain="Jeugd en Onderwijs", date_from=dt.date(2021, 1, 1), date_to=dt.date(2023, 12, 31))
 retriever.retrieve(QUESTIONS[0], top_k=5)  # first query loads Chroma's vector index
@@ -167,6 +192,16 @@ for name, f in (("plain", None), ("filtered", filters)):
         t = time.perf_counter(); retriever.retrieve(QUESTIONS[n % len(QUESTIONS)], top_k=5, filters=f)
         times.append(time.perf_counter() - t)
     out[name] = [float(np.percentile(times, 50)), float(np.percentile(times, 95))]
+# The whole answering path as `regioassist serve` runs it (fake vectors: the answer's words are
+# random, its cost is not): retrieval, the answerer, and a question answered from the meetings.
+from regioassist.assistant import Assistant
+from regioassist.config import Settings
+assistant = Assistant(Settings(index_dir=sys.argv[1] + "/index"), index, FakeQueryEmbedder())
+t = time.perf_counter(); assistant.ask("Welke vergaderingen zijn er geweest?"); out["first_ask_s"] = time.perf_counter() - t
+times = []
+for n in range(int(sys.argv[3])):
+    t = time.perf_counter(); assistant.ask(QUESTIONS[n % len(QUESTIONS)]); times.append(time.perf_counter() - t)
+out["ask"] = [float(np.percentile(times, 50)), float(np.percentile(times, 95))]
 out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps(out))
 """
@@ -179,6 +214,7 @@ def serve(directory: Path, queries: int) -> dict:
     got = json.loads(done.stdout.strip().splitlines()[-1])
     return {"query_p50_ms": got["plain"][0] * 1000, "query_p95_ms": got["plain"][1] * 1000,
             "filtered_p50_ms": got["filtered"][0] * 1000, "filtered_p95_ms": got["filtered"][1] * 1000,
+            "first_ask_s": got["first_ask_s"], "ask_p50_ms": got["ask"][0] * 1000, "ask_p95_ms": got["ask"][1] * 1000,
             "serve_rss_mb": got["rss_mb"]}
 
 
@@ -200,7 +236,8 @@ def model_throughput(sample: int) -> float | None:
 COLUMNS = (("chunks", "{:>8}"), ("chroma_s", "{:>9.1f}"), ("keyword_s", "{:>9.2f}"), ("add_file_s", "{:>10.2f}"),
            ("remove_file_s", "{:>13.2f}"), ("reingest_unchanged_s", "{:>20.2f}"), ("status_s", "{:>8.2f}"),
            ("query_p50_ms", "{:>12.0f}"), ("query_p95_ms", "{:>12.0f}"), ("filtered_p50_ms", "{:>15.0f}"),
-           ("filtered_p95_ms", "{:>15.0f}"), ("disk_mb", "{:>7.0f}"), ("serve_rss_mb", "{:>12.0f}"))
+           ("filtered_p95_ms", "{:>15.0f}"), ("first_ask_s", "{:>11.2f}"), ("ask_p50_ms", "{:>10.0f}"),
+           ("ask_p95_ms", "{:>10.0f}"), ("disk_mb", "{:>7.0f}"), ("serve_rss_mb", "{:>12.0f}"))
 
 
 def table(rows: list[dict]) -> str:
@@ -250,7 +287,7 @@ def main() -> None:
         row = build(work, size)
         row.update(writes(work))
         row.update(serve(work, args.queries))
-        row["disk_mb"] = disk_mb(work)
+        row["disk_mb"] = disk_mb(work / "index")
         rows.append(row)
         print(json.dumps(row), flush=True)
         if args.keep is None:

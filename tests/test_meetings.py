@@ -333,3 +333,26 @@ def test_more_ways_to_ask_for_the_documents_and_the_agenda(question: str, kind: 
     from regioassist.meetings import question_kind
 
     assert question_kind(question) == kind
+
+
+@pytest.mark.integration
+def test_the_meetings_of_a_chroma_store_read_a_documents_chunks_only_when_a_question_needs_them(tmp_path):
+    from regioassist.meetings import meetings_of
+    from regioassist.store import ChromaStore
+
+    chroma, embedder = ChromaStore(tmp_path / "chroma"), HashEmbedder()
+    for path in (FEB_2023, MAR_2021, PROGRAMME):
+        chunks = chunk_document(parse_document(read_document(path, source=path.name)))
+        chroma.upsert(str(path), chunks, embedder.embed([c.indexed_text for c in chunks], kind="passage"))
+    loaded = []
+    real_chunks_of = chroma.chunks_of
+    chroma.chunks_of = lambda source: loaded.append(source) or real_chunks_of(source)
+
+    lazy, eager = meetings_of(chroma), build_meetings(chroma.all_chunks())
+
+    assert lazy == eager  # source, title, type, date, outline and domains alike, newest first
+    assert [r.header for r in lazy] == [r.header for r in eager]
+    assert ask(lazy, "Wie waren afwezig bij het overleg van 23 februari 2023?").text == \
+        ask(eager, "Wie waren afwezig bij het overleg van 23 februari 2023?").text
+    assert len(set(loaded)) <= 1  # that meeting's chunks at most, not every document's
+    assert lazy[-1].chunks == eager[-1].chunks and loaded[-1] == lazy[-1].source

@@ -25,7 +25,7 @@ from regioassist.language import detect_language
 from regioassist.meetings import (
     MeetingRecord,
     answer_from_structure,
-    build_meetings,
+    meetings_of,
     may_ask_about_meetings,
     unknown_meeting,
 )
@@ -181,7 +181,7 @@ class Assistant:
         """The meeting records of the index, rebuilt only after the index changed."""
         keyword, cached = self.index.keyword, self._meetings
         if cached is None or cached[0] is not keyword:
-            cached = (keyword, build_meetings(self.index.store.all_chunks()))
+            cached = (keyword, meetings_of(self.index.store))
             self._meetings = cached  # one assignment: a concurrent reader sees the old pair or the new
         return cached[1]
 

@@ -69,6 +69,7 @@ class FileRecord:
     other_names: tuple[str, ...] = ()
     versions: int = 1  # doc hashes among the chunks: more than one is a half-replaced file
     repeated: int = 0  # passages (start, end) stored more than once
+    domains: tuple[str, ...] = ()  # the domains its chunks name, as written
 
     @classmethod
     def summarise(cls, path: str, metadatas: Iterable[dict]) -> "FileRecord":
@@ -94,6 +95,7 @@ class FileRecord:
             other_names=tuple(json.loads(first.get("other_names") or "[]")),
             versions=len(hashes),
             repeated=sum(1 for n in spans.values() if n > 1) if len(hashes) == 1 else 0,
+            domains=tuple(sorted({m["domain"] for m in metas if m.get("domain")})),
         )
 
     @property
@@ -117,6 +119,7 @@ class FileRecord:
             "date": self.date or "", "language": self.language, "ocr": self.ocr,
             "other_names": json.dumps(list(self.other_names), ensure_ascii=False),
             "versions": self.versions, "repeated": self.repeated,
+            "domains": json.dumps(list(self.domains), ensure_ascii=False),
         }
 
     @classmethod
@@ -127,6 +130,7 @@ class FileRecord:
             date=meta["date"] or None, language=meta["language"], ocr=bool(meta["ocr"]),
             other_names=tuple(json.loads(meta["other_names"] or "[]")),
             versions=meta["versions"], repeated=meta["repeated"],
+            domains=tuple(json.loads(meta.get("domains") or "[]")),
         )
 
 
@@ -181,13 +185,15 @@ class ChromaCatalog:
         return FileRecord.from_metadata(got["metadatas"][0]) if got["ids"] else None
 
     def put(self, records: Iterable[FileRecord]) -> None:
+        """Write records; the last call also writes a new revision (one Chroma write for one file)."""
         records = list(records)
-        for at in range(0, len(records), self._page):
-            part = records[at : at + self._page]
-            self._collection.upsert(ids=[r.path for r in part], metadatas=[r.to_metadata() for r in part],
-                                    embeddings=[NO_VECTOR] * len(part))
-        if records:
-            self._touch()
+        for at in range(0, len(records), self._page - 1):
+            part = records[at : at + self._page - 1]
+            ids, metadatas = [r.path for r in part], [r.to_metadata() for r in part]
+            if at + len(part) == len(records):
+                ids.append(REVISION_ID)
+                metadatas.append({"token": new_token()})
+            self._collection.upsert(ids=ids, metadatas=metadatas, embeddings=[NO_VECTOR] * len(ids))
 
     def delete(self, path: str) -> None:
         self._collection.delete(ids=[path])
@@ -200,7 +206,7 @@ class ChromaCatalog:
         for path in stale:  # records of files whose chunks are gone
             self._collection.delete(ids=[path])
         self.put(records.values())
-        self._touch()
+        self._touch()  # also when there were no records to put
         self._collection.upsert(ids=[COMPLETE_ID], metadatas=[{"token": new_token()}], embeddings=[NO_VECTOR])
         return len(records)
 

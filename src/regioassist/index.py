@@ -13,7 +13,9 @@ in one assignment, so a query sees the old keyword index or the new one.
 Crashes. The two indexes are written one after the other, so a writer killed
 half-way can leave them disagreeing (chunks stored in Chroma whose keyword index
 was never rebuilt). The keyword index is derived data and cheap to rebuild
-(125 chunks: 0.1 s), so :meth:`LocalIndex.open` compares its ids with Chroma's
+(125 chunks: 0.1 s), so :meth:`LocalIndex.open` checks it against Chroma (cheaply
+when the store's state is the one saved with it in ``keyword-state.json``, else
+by comparing every id: :meth:`LocalIndex.keyword_agrees`)
 and, when they differ or its files cannot be read, rebuilds it from Chroma under
 the write lock and says so in a log line; when another writer holds the lock it
 leaves the mending to that writer, whose own rebuild ends the disagreement. Every

@@ -218,6 +218,14 @@ class VectorStore(Protocol):
 
     def all_chunks(self) -> list[Chunk]: ...
 
+    def outline_chunks(self) -> list[Chunk]:
+        """The chunks that hold their document's outline (its first; one per document that has one)."""
+        ...
+
+    def chunks_of(self, source: str) -> list[Chunk]:
+        """Every chunk of the document ``source``."""
+        ...
+
     def chunk_metadata(self) -> Iterator[dict]:
         """Every chunk's flat metadata (:func:`chunk_to_metadata`), without its text: cheaper than all_chunks."""
         ...
@@ -299,6 +307,12 @@ class MemoryStore:
 
     def all_chunks(self) -> list[Chunk]:
         return sorted((c for _, c, _ in self._rows.values()), key=lambda c: (c.source, c.start))
+
+    def outline_chunks(self) -> list[Chunk]:
+        return [c for c in self.all_chunks() if c.outline is not None]
+
+    def chunks_of(self, source: str) -> list[Chunk]:
+        return [c for c in self.all_chunks() if c.source == source]
 
     def chunk_metadata(self) -> Iterator[dict]:
         for cid, (key, chunk, _) in self._rows.items():
@@ -534,6 +548,19 @@ class ChromaStore:
             for i, d, m in zip(page["ids"], page["documents"], page["metadatas"])
         ]
         return sorted(chunks, key=lambda c: (c.source, c.start))
+
+    def outline_chunks(self) -> list[Chunk]:
+        return self._chunks_where({"outline": {"$ne": ""}})
+
+    def chunks_of(self, source: str) -> list[Chunk]:
+        return self._chunks_where({"source": source})
+
+    def _chunks_where(self, where: dict) -> list[Chunk]:
+        return [
+            chunk_from_record(i, d, m)
+            for page in self._pages(["documents", "metadatas"], where)
+            for i, d, m in zip(page["ids"], page["documents"], page["metadatas"])
+        ]
 
     def embeddings(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
         return {

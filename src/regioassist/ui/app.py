@@ -68,10 +68,10 @@ def friendly(handler):
 
 
 def _facets(index) -> tuple[list[str], list[str]]:
-    """The domains and document types the index holds, for the filter choices."""
-    chunks = index.store.all_chunks()
-    domains = sorted({c.domain for c in chunks if c.domain})
-    types = sorted({c.doc_type.value for c in chunks})
+    """The domains and document types the index holds, for the filter choices (from the file catalog)."""
+    records = index.store.files().values()
+    domains = sorted({domain for r in records for domain in r.domains})
+    types = sorted({r.doc_type for r in records})
     return domains, types
 
 
