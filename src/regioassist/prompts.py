@@ -31,6 +31,8 @@ REQUIRED_PHRASES: dict[str, set[str]] = {
     "missing_number": set(),
     "missing_when": set(),
     "missing_day": set(),
+    "missing_name": set(),
+    "decline_promised": set(),
     "decisions": {"topic"},
     "decisions_any": set(),
     "found": set(),
