@@ -356,3 +356,11 @@ def test_the_meetings_of_a_chroma_store_read_a_documents_chunks_only_when_a_ques
         ask(eager, "Wie waren afwezig bij het overleg van 23 februari 2023?").text
     assert len(set(loaded)) <= 1  # that meeting's chunks at most, not every document's
     assert lazy[-1].chunks == eager[-1].chunks and loaded[-1] == lazy[-1].source
+
+
+def test_the_agenda_of_the_part_of_a_meeting_a_question_names(meetings):
+    answer = ask(meetings, "Welke agendapunten had het deel Werk en Participatie van het overleg van 23 februari 2023?")
+    assert "Banenafspraak" in bullets(answer) and "BaanTalent" in bullets(answer)
+    assert "Governance BORN" not in bullets(answer)  # a Jeugd en Onderwijs item
+    whole = ask(meetings, "Welke agendapunten had het overleg van 23 februari 2023?")
+    assert "Governance BORN" in bullets(whole) and "Banenafspraak" in bullets(whole)

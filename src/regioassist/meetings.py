@@ -311,7 +311,7 @@ class _Writer:
         if kind in _HEADER_KINDS:
             return self._field(kind, records)
         if kind == "agenda":
-            return self._agenda(records, filters.domain if filters else None)
+            return self._agenda(records, (filters.domain if filters else None) or named_domain(question, records))
         if kind == "person":
             return self._persons(records, named)
         return self._people(kind, question, records)
@@ -413,6 +413,18 @@ class _Writer:
                 lines += [f"- {e.title} {self._cite(record.item_chunk(e.title, e.domain), e.title)}" for e in entries]
                 blocks.append("\n".join(lines))
         return "\n\n".join(blocks)
+
+
+def named_domain(question: str, records: Sequence[MeetingRecord]) -> str | None:
+    """The domain of the meetings' agendas that ``question`` names in full ("het deel Werk en
+    Participatie", "Werk & Participatie"), or None.
+
+    >>> named_domain("Welke agendapunten had het deel Werk & Participatie?", [])
+    """
+    asked = domain_key(question)
+    domains = {entry.domain for r in records if r.outline for entry in r.outline.agenda if entry.domain}
+    named = [d for d in domains if re.search(rf"\b{re.escape(domain_key(d))}\b", asked)]
+    return max(named, key=len) if named else None
 
 
 def _starts_with(line: str, first: Person) -> bool:
