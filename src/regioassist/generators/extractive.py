@@ -1,4 +1,4 @@
-"""The extractive generator: the quoting answerer (answer.py) behind the Generator Protocol.
+"""The extractive generator: the quoting answerer (answer/) behind the Generator Protocol.
 
 >>> from regioassist.answer import ExtractiveAnswerer
 >>> from regioassist.generators import collect

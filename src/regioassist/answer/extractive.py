@@ -1,386 +1,34 @@
-"""The extractive answerer: a cited Dutch answer built from the retrieved passages, no LLM.
-
-Every statement it writes is a sentence quoted from a passage, followed by the
-number of the citation it rests on. Two shapes:
-
-- "Wat is besloten over X?": the decisions on X, meeting by meeting in date
-  order, each under its meeting date, domain and agenda item;
-- any other question: the sentences that answer it best, under the place they
-  stand.
-
-When the best passage is not similar enough to the question (cosine below the
-calibrated ``min_dense_score``) it says the documents do not answer, and cites
-nothing. An English question gets English framing; quotes stay Dutch.
-"""
+"""The extractive answerer itself: which passages and sentences answer a question, or why none does."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 import numpy as np
 
-from regioassist.chunking import DUTCH_MONTHS
+from regioassist.answer.citations import Citations, place_of
+from regioassist.answer.question import (
+    ANSWER_CUES, CUE_STEMS, DATES, DAY_WORDS, DECISION_QUESTION, GENERIC_STEMS, LIST_QUESTION,
+    MIN_UNKNOWN_TOPIC_CHARS, MUNICIPALITIES, UNIT_SIGNS, asked_name, counted_words, name_covered, names_in,
+    names_section, spans_documents, topic_words, wanted_cues,
+)
+from regioassist.answer.sentences import (
+    AFTER_THE_MEETING, LIST_ITEMS, NEIGHBOUR_SHARE, PROPOSAL, RESTATES, announces, continuation, gives_name,
+    is_debris, names_asked_year, on_topic,
+)
 from regioassist.compounds import CompoundSplitter
 from regioassist.embedding import Embedder
-from regioassist.models import Answer, Chunk, Citation, Hit
+from regioassist.models import Answer, Hit
 from regioassist.prompts import DEFAULT_PHRASES, load_phrases
 from regioassist.textutil import STOPWORDS, fold, split_sentences, stems, words
-
-DECISION_QUESTION = re.compile(
-    r"\b(besloten|besluit\w*|beslist|afgesproken|afspraken?|vastgesteld|ingestemd|"
-    r"decided|decisions?|agreed|agreements?|resolved)\b",
-    re.IGNORECASE,
-)
-# Stems that say *that* something was decided, not *what* about: they do not pick the topic.
-GENERIC_STEMS = stems(
-    "besloten besluit besluiten beslist afgesproken afspraak afspraken vastgesteld ingestemd "
-    "decided decision decisions agreed agreement resolved overleg vergadering meeting portefeuillehouders "
-    "portefeuillehoudersoverleg pfho wethouders besproken voorgesteld gevraagd gezegd gesproken genoemd "
-    "vermeld said discussed mentioned"
-)
-# What a question asks for, and what a sentence must contain to answer it. A "required"
-# cue that no retrieved sentence meets means the documents do not give that information:
-# "Wat kost de tweede gezinsgerichte groep?" finds the item, but no amount in it.
-_MONTH_NAMES = (
-    "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
-    "january|february|march|june|july|august|october"
-)
-_PERIODS = "kwartaal|voorjaar|najaar|zomer|winter|begin|eind|uiterlijk|binnen|vanaf|quarter"
-
-
-@dataclass(frozen=True)
-class AnswerCue:
-    asks: re.Pattern
-    answers: re.Pattern
-    required: bool
-
-
-ANSWER_CUES = {
-    "money": AnswerCue(
-        re.compile(
-            r"\b(\w*kost(?:en|te)?|bedrag\w*|budget\w*|salaris\w*|tarief|tarieven|"
-            r"hoe ?hoog|hoeveel (?:duurder|goedkoper)|how much|costs?|amount|salary|fee)\b|"
-            # "subsidie"/"financiering" ask for money only with "hoeveel": "welke subsidieaanvraag" asks which one.
-            r"\b(?:hoeveel|how much)\b.*\b(?:subsid\w*|financiering|geld|money)\b", re.I,
-        ),
-        re.compile(r"€\s?\d|\b\d[\d.,]*\s?(?:euro|K)\b|\beuro\b", re.I),
-        True,
-    ),
-    "number": AnswerCue(
-        re.compile(r"\b(hoeveel|how many|aantal)\b", re.I),
-        re.compile(r"\d|\b(twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|twintig|honderd)\b", re.I),
-        True,
-    ),
-    "day": AnswerCue(
-        re.compile(r"\b(op welke (?:dag|datum)|welke datum|what date|which day|on what day)\b", re.I),
-        re.compile(rf"\b\d{{1,2}}(?:e|ste)?\s+(?:{_MONTH_NAMES})\b|\b\d{{1,2}}[-/]\d{{1,2}}\b", re.I),
-        True,
-    ),
-    "when": AnswerCue(
-        re.compile(r"\b(wanneer|when|op welke datum|welke datum|what date|deadline|tot wanneer|vanaf wanneer)\b", re.I),
-        re.compile(rf"\b(?:{_MONTH_NAMES}|{_PERIODS}|(?:19|20)\d{{2}}|\d{{1,2}}[-/]\d{{1,2}})\b", re.I),
-        True,
-    ),
-    "who": AnswerCue(
-        re.compile(r"\b(wie|who|welke (?:wethouder|persoon|organisatie)|which (?:organisation|person))\b", re.I),
-        re.compile(r"\b[A-Z][a-zë]+ (?:(?:van|de|der|den) )*[A-Z][a-zë]+"),
-        False,
-    ),
-    # "Waarom ...?" is answered by the sentence that gives a reason.
-    "why": AnswerCue(
-        re.compile(r"\b(?:waarom|om welke reden|why|for what reason)\b", re.I),
-        re.compile(r"\b(?:omdat|doordat|vanwege|wegens|als gevolg|reden|oorzaak|daardoor|zodat|because|due to)\b", re.I),
-        False,
-    ),
-    # A decision question answered from passages without recorded decisions: the sentences that
-    # say what the meeting did ("neemt kennis van", "stemt in met", "is akkoord") come first.
-    "decision": AnswerCue(
-        re.compile(DECISION_QUESTION.pattern + r"|\bwat doet\b|\bgevraagd\b|\bvoorgesteld\b", re.I),
-        re.compile(
-            r"\b(?:besl\w+|stel(?:t|len) \w+(?: \w+)? vast|vastgesteld|stem(?:t|men) in|ingestemd|akkoord|"
-            r"neem(?:t|en) kennis|afgesproken|afspraak|spreken af|kiezen|gaan \w+ met|voorgesteld|wordt gevraagd)\b",
-            re.I,
-        ),
-        False,
-    ),
-}
-
-
-DAY_WORDS = stems("dag datum day date")
-CUE_STEMS = stems(
-    "kost kosten bedrag budget salaris subsidie tarief financiering hoog hoeveel aantal wanneer datum "
-    "deadline cost costs amount salary date when much many"
-)
-
-
-# Names a question may use for what it asks about, checked against the passages it would be
-# answered from: "Wat heeft Blaricum besloten over X?" is not answered by a passage on X in Huizen.
-MUNICIPALITIES = (
-    "blaricum", "eemnes", "gooise meren", "hilversum", "huizen", "laren", "weesp", "wijdemeren",
-    "bussum", "naarden", "muiden",
-)
-# Also plain Dutch words ("huizen": houses): these count only when capitalised, as a name.
-COMMON_WORD_MUNICIPALITIES = frozenset({"huizen"})
-_NAME = re.compile(r"(?<=[\w,)] )[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
-_NOT_NAMES = frozenset(fold(m) for m in DUTCH_MONTHS) | frozenset(
-    "january february march april may june july august september october november december".split()
-)
-# A topic word shorter than this is too plain to say a question is off the documents.
-MIN_UNKNOWN_TOPIC_CHARS = 6
-
-
-def names_in(question: str) -> list[str]:
-    """Proper names in a question: capitalised words past its first word, and municipalities.
-
-    >>> names_in("Welke zienswijze heeft de gemeenteraad van Blaricum gegeven op het Beleidsplan?")
-    ['Blaricum', 'Beleidsplan']
-    >>> names_in("wat doet blaricum met de WEB voor huizen?")
-    ['WEB', 'blaricum']
-    """
-    found = [m for m in _NAME.findall(question) if fold(m) not in _NOT_NAMES]
-    folded = fold(question)
-    found += [
-        m for m in MUNICIPALITIES
-        if m not in COMMON_WORD_MUNICIPALITIES and re.search(rf"\b{m}\b", folded) and not any(fold(f) == m for f in found)
-    ]
-    return found
-
-
-def name_covered(name: str, text: str) -> bool:
-    """Every part of ``name`` (3+ letters) occurs in the folded ``text``: 'Beschermd Wonen-initiatieven'."""
-    parts = [p for p in re.split(r"[\s'’-]+", fold(name)) if len(p) >= 3]
-    return all(p in text for p in parts)
-
-
-def wanted_cues(question: str) -> list[str]:
-    """The cues a question asks for; "hoeveel kost" asks for money, not for a bare number."""
-    cues = [name for name, cue in ANSWER_CUES.items() if cue.asks.search(question)]
-    if "money" in cues and "number" in cues:
-        cues.remove("number")
-    if "day" in cues and "when" in cues:
-        cues.remove("when")
-    return cues
-
-
-ENGLISH_MONTHS = "January February March April May June July August September October November December".split()
-
-
-
-def format_date(value, language: str) -> str:
-    if value is None:
-        return ""
-    months = DUTCH_MONTHS if language == "nl" else ENGLISH_MONTHS
-    return f"{value.day} {months[value.month - 1]} {value.year}"
-
-
-def place_of(chunk: Chunk, language: str, phrases: dict[str, dict[str, str]]) -> str:
-    """'23 februari 2023 — Jeugd en Onderwijs, agendapunt "Verblijf"' for a heading line.
-
-    Documents other than minutes also name their title: a programme's date alone says little.
-    """
-    head = format_date(chunk.date, language) or chunk.title
-    where = []
-    if chunk.date and chunk.title and chunk.doc_type.value != "resumé":
-        where.append(chunk.title)
-    if chunk.domain:
-        where.append(chunk.domain)
-    if chunk.section:
-        label = phrases[language]["item"] if chunk.section_kind == "agenda_item" else ""
-        where.append(f'{label} "{chunk.section}"'.strip())
-    return f"{head} — {', '.join(where)}" if where else head
-
-
-@dataclass
-class Citations:
-    """Numbers citations in order of first use; each collects the sentences quoted from it."""
-
-    hits: list[Hit] = field(default_factory=list)
-    quotes: list[list[str]] = field(default_factory=list)
-
-    def cite(self, hit: Hit, sentence: str) -> int:
-        for i, known in enumerate(self.hits):
-            if known.chunk.id == hit.chunk.id:
-                if sentence not in self.quotes[i]:
-                    self.quotes[i].append(sentence)
-                return i + 1
-        self.hits.append(hit)
-        self.quotes.append([sentence])
-        return len(self.hits)
-
-    def build(self) -> tuple[Citation, ...]:
-        return tuple(
-            Citation(
-                n=i + 1,
-                source=hit.chunk.source,
-                title=hit.chunk.title,
-                doc_type=hit.chunk.doc_type.value,
-                date=hit.chunk.date.isoformat() if hit.chunk.date else None,
-                domain=hit.chunk.domain,
-                agenda_item=hit.chunk.section,
-                page=hit.chunk.page,
-                quote=" ".join(quotes),
-                score=hit.dense_score if hit.dense_score is not None else hit.score,
-                passage=hit.chunk.text,
-                ocr=hit.chunk.ocr,
-                language=hit.chunk.language,
-            )
-            for i, (hit, quotes) in enumerate(zip(self.hits, self.quotes))
-        )
 
 
 FACT_PASSAGES = 5  # passages whose sentences compete to answer a factual question
 RANK_WEIGHT = 0.05  # per rank: a sentence of the best passage starts 0.2 ahead of one of the fifth
-# A question that asks for several things ("Welke mededelingen werden er gedaan?") is answered
-# with up to LIST_SENTENCES sentences instead of max_sentences.
-LIST_QUESTION = re.compile(
-    r"\b(?:welke\s+(?:\w+\s+)?\w+(?:en|s)\b|wat (?:is|werd|wordt) er\s+(?:\w+\s+)?(?:besproken|gezegd|gemeld)|"
-    r"wat zijn|which\s+\w+s\b|what are)",
-    re.IGNORECASE,
-)
+# A question that asks for several things (question.LIST_QUESTION: "Welke mededelingen werden er
+# gedaan?") is answered with up to LIST_SENTENCES sentences instead of max_sentences.
 LIST_SENTENCES = 5
-LIST_ITEMS = 6  # items quoted from the list after a sentence ending in a colon
-# A sentence that opens by pointing back at the one before it continues that sentence.
-POINTS_BACK = re.compile(
-    r"^(?:deze|dit|die|dat|zij|hij|ze|daarbij|daarnaast|daarmee|daardoor|daarom|hiervoor|hierbij|hiermee|ook|wel|"
-    r"maar|echter|bovendien|tevens|this|these|they|it)\b",
-    re.IGNORECASE,
-)
-RESTATES = 0.6  # share of the question's words a sentence repeats to count as restating it
-# The proposal a decision adopts, and a note added to the minutes after the meeting.
-PROPOSAL = re.compile(r"\b(?:voorgesteld|voorstel (?:is|om)|stelt voor|wordt gevraagd|gevraagd wordt|proposed)\b", re.I)
-AFTER_THE_MEETING = re.compile(r"^(?:noot|n\.b\.|naschrift)\b", re.I)
-NEIGHBOUR_SHARE = 0.3  # share of the previous sentence's word overlap a sentence inherits
-_URL = re.compile(r"https?://|www\.\w", re.I)
-
-
-def is_debris(sentence: str) -> bool:
-    """Not a sentence to quote: a run of URLs, or a URL with hardly a word around it.
-
-    A table row is no debris: it is quoted as the row it is ("13/11/25 | Regieteam | Adviseren").
-
-    >>> is_debris("http://www.baantalentgv.nl/ http://www.regiogv.nl/")
-    True
-    >>> is_debris("Het PFHO stelt het voorstel vast.")
-    False
-    """
-    letters = sum(ch.isalpha() for ch in sentence)
-    return len(_URL.findall(sentence)) >= 2 or bool(_URL.search(sentence) and letters < 40)
-
-
-# A sentence that says the asked thing is still to come: "Ik informeer u dan over de uitkomst
-# van de evaluatie.", "De werving voor een praktijkondersteuner start binnenkort." When such a
-# sentence is about the question, the documents were written before the answer existed.
-STILL_TO_COME = re.compile(
-    r"\b(?:(?:ik|wij|we) informeer\w* u|informeer\w* (?:ik|wij|we) u|(?:wordt|worden|zult|zal) u \w*(?: \w+){0,3} "
-    r"ge[iï]nformeerd|(?:ik|wij|we) kom\w* (?:hier|daar)?op terug|kom\w* (?:ik|wij|we) (?:hier|daar)?op terug|"
-    r"binnenkort|nog niet (?:bekend|klaar|beschikbaar|gestart|besloten)|we will (?:inform|update) you|not yet)\b",
-    re.I,
-)
-# A question about what is still ahead: "Wat gaat de regio doen?", "Wie wordt er aangenomen?".
-ASKS_AHEAD = re.compile(r"\b(?:gaat|gaan|zal|zullen|wordt|worden|komt|komen|plan\w*|verwacht\w*|will|going)\b", re.I)
-# "Hoe heet de stichting ...?" asks for the name the thing is called by.
-ASKS_NAME = re.compile(
-    r"\b(?:hoe heet|hoe heten|wat is de naam van|welke naam heeft|what is the name of) (?:de|het|die|dat|the) (\w+)",
-    re.I,
-)
-# A sentence that gives a name outright: "De naam BaanTalent ...", "BaanTalent is de naam van ...".
-CALLS_BY_NAME = re.compile(r"\b(?i:naam)\s+[\"'‘“(]?[A-Z0-9]|\b[A-Z][\w'’-]*\s+(?i:is de naam)\b")
-# The words "hoeveel" counts: "Hoeveel extra banen zijn ...?" -> "extra banen".
-COUNTED = re.compile(r"\b(?:hoeveel|how many)\s+((?:\w+\s+){0,2}\w+)", re.I)
-COMPARATIVE = re.compile(r"meer|minder|vaker|(?:duurd|goedkop|hog|lag|grot|klein|lang|kort|ouder|jong)er")
-YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
-DATES = re.compile(rf"\b\d{{1,2}}\s+(?:{_MONTH_NAMES})(?:\s+(?:19|20)\d{{2}})?\b|\b(?:19|20)\d{{2}}\b|\b\d{{1,2}}[-/]\d{{1,2}}(?:[-/]\d{{2,4}})?\b", re.I)
-YEAR_SPAN = re.compile(r"\b((?:19|20)\d{2})\s*(?:-|–|t/m|tot(?: en met)?)\s*((?:19|20)\d{2})\b")
-# Units a number may carry as a sign instead of a word: "75%" answers "hoeveel procent".
-UNIT_SIGNS = {"procent": "%", "percent": "%", "percentage": "%"}
-
-
-def asked_name(question: str) -> str | None:
-    """The thing whose name a question asks: 'stichting' for 'Hoe heet de stichting die ...?'.
-
-    >>> asked_name("Hoe heet de stichting die wordt opgericht?")
-    'stichting'
-    >>> asked_name("Wie is de contactpersoon?") is None
-    True
-    """
-    match = ASKS_NAME.search(question)
-    return match.group(1).lower() if match else None
-
-
-def gives_name(noun: str, sentence: str) -> bool:
-    """Does ``sentence`` call a ``noun`` by its name?
-
-    >>> gives_name("stichting", "In maart 2021 is samen met Stichting Join Us een start gemaakt.")
-    True
-    >>> gives_name("stichting", "Er wordt een stichting opgericht voor en door de LHBTI gemeenschap.")
-    False
-    >>> gives_name("samenwerking", "De naam BaanTalent refereert aan het onbekende talent.")
-    True
-    """
-    named = rf"(?i:\b{re.escape(noun)}\w*)[,:]?\s+(?:(?:heet|heten|genaamd|met de naam|called|named)\s+)?[\"'‘“(]?[A-Z0-9]"
-    return re.search(named, sentence) is not None or CALLS_BY_NAME.search(sentence) is not None
-
-
-def announces(question: str, hit: Hit, sentence: str) -> bool:
-    """Does ``sentence`` say that what ``question`` asks is still to come?
-
-    It must be about the question: at least half of the question's topic words that its
-    passage's heading does not already give. A question asking *when*, or what is going to
-    happen, is answered by such a sentence ("U wordt in het voorjaar geïnformeerd", "De werving
-    start binnenkort"), so it never counts there.
-    """
-    if not STILL_TO_COME.search(sentence) or {"when", "day"} & set(wanted_cues(question)) or ASKS_AHEAD.search(question):
-        return False
-    own = stems(question) - GENERIC_STEMS - CUE_STEMS - stems(hit.chunk.context)
-    return bool(own) and len(own & stems(sentence)) >= len(own) / 2
-
-
-def names_asked_year(question: str, sentence: str, passage: str = "") -> bool:
-    """Does ``sentence`` (or, when it names no year, its ``passage``) give figures for a year asked?
-
-    A figure for another year is not the one asked: "In 2023 zijn 214 banen gerealiseerd" does
-    not answer "Hoeveel banen zijn in 2024 gerealiseerd?", nor does the next sentence of that
-    passage ("De marktsector deed het beter: 183 banen"). Text that names no year at all is left
-    to its document's date, which the retrieval filters already matched.
-
-    >>> names_asked_year("Hoeveel banen in 2024?", "In 2023 zijn 214 banen gerealiseerd.")
-    False
-    >>> names_asked_year("Hoeveel aanbieders waren er in 2022?", "Van 200 in 2015 naar 6000 in 2022.")
-    True
-    >>> names_asked_year("Hoeveel kost het programma in 2024?", "Het programma 2022-2026 kost € 1 miljoen.")
-    True
-    """
-    asked, named = years_in(question), years_in(sentence) or years_in(passage)
-    return not asked or not named or bool(asked & named)
-
-
-def years_in(text: str) -> set[int]:
-    """The years ``text`` names, those a span covers included: '2022-2026' -> 2022 ... 2026."""
-    years = {int(y) for y in YEAR.findall(text)}
-    for first, last in YEAR_SPAN.findall(text):
-        years.update(range(int(first), int(last) + 1))
-    return years
-
-
-def counted_words(question: str) -> list[str]:
-    """The content words right after "hoeveel": what the asked number must count.
-
-    >>> counted_words("Hoeveel inwoners staan er op de wachtlijst?")
-    ['inwoners', 'staan']
-    >>> counted_words("Met hoeveel wordt het aantal groepen teruggebracht?")
-    []
-    """
-    match = COUNTED.search(question)
-    if not match:
-        return []
-    counted = []
-    for word in match.group(1).split():
-        if word.lower() in STOPWORDS or COMPARATIVE.fullmatch(word.lower()):
-            break  # "hoeveel duurder wordt ...": a difference, not a count of things
-        counted.append(word.lower())
-    return counted
 
 
 class Unanswered(Exception):
@@ -672,7 +320,7 @@ class ExtractiveAnswerer:
             if place != current_place:
                 blocks.append([f"{place}:"])
                 current_place = place
-            for quoted in [sentence] + _continuation(sentence, per_hit[rank], question):
+            for quoted in [sentence] + continuation(sentence, per_hit[rank], question):
                 key = " ".join(words(quoted))
                 if quoted != sentence and key in seen:
                     continue
@@ -766,53 +414,8 @@ class ExtractiveAnswerer:
             if candidates[i][1] is candidates[i - 1][1] and lexical[i - 1] >= 0.5:
                 scores[i] += NEIGHBOUR_SHARE * lexical[i - 1]
         return scores
-
-
-# Kinds of document a question can name; naming two ("het programma en het resumé") or two times
-# ("in 2021 en 2023", "tussen maart 2021 en februari 2023") asks for more than one document.
-_DOCUMENT_KINDS = tuple(
-    re.compile(rf"\b(?:{pattern})\b", re.I)
-    for pattern in (r"programma\w*", r"resum[eé]s?|overleggen|vergaderingen|verslag\w*", r"\w*brief\w*", r"voorstel\w*")
-)
-_TWO_TIMES = re.compile(r"\b(?:19|20)\d{2}\b.*\ben\b.*\b(?:19|20)\d{2}\b|\btussen\b.+\ben\b|\bdaarna\b|\blater(?:e)?\b", re.I)
 SENTENCES_PER_SOURCE = 3
 MAX_SOURCES = 3
-
-
-# Sections that hold several separate items: mededelingen, rondvraag, toezeggingen, actielijst, ...
-CONTAINER_SECTION = re.compile(r"\b(?:mededeling\w*|rondvraag|toezegging\w*|actie(?:lijst|punten)|conformstuk\w*|"
-                               r"ingekomen stukken)\b", re.I)
-
-
-def names_section(question: str, section: str | None) -> bool:
-    """Does the question name this meeting section by all of its words ("welke mededelingen" -> "Mededelingen")?
-
-    Only sections that collect several short items count (CONTAINER_SECTION): their items are the
-    answer, in order. An agenda item named by the question is left to the sentence scoring.
-
-    >>> names_section("Welke mededelingen werden er gedaan?", "Mededelingen")
-    True
-    >>> names_section("Welke mededelingen werden er gedaan?", "Agenda en mededelingen")
-    False
-    """
-    if not section or not CONTAINER_SECTION.search(section):
-        return False
-    words_ = stems(section)
-    return bool(words_) and words_ <= stems(question)
-
-
-def spans_documents(question: str) -> bool:
-    """Does the question ask what several documents say?
-
-    >>> spans_documents("Wat zeggen het programma en het resumé van februari 2023 over X?")
-    True
-    >>> spans_documents("Welke alternatieven komen in 2021 en 2023 naar voren?")
-    True
-    >>> spans_documents("Wat kost de dyslexiezorg?")
-    False
-    """
-    kinds = sum(bool(kind.search(question)) for kind in _DOCUMENT_KINDS)
-    return kinds >= 2 or bool(_TWO_TIMES.search(question))
 
 
 def _best_per_source(candidates: list[tuple[int, Hit, str]], scores: list[float]) -> list[int]:
@@ -824,80 +427,3 @@ def _best_per_source(candidates: list[tuple[int, Hit, str]], scores: list[float]
     for indices in list(by_source.values())[:MAX_SOURCES]:
         picked += sorted(indices, key=lambda i: -scores[i])[:SENTENCES_PER_SOURCE]
     return picked
-
-
-def _continuation(sentence: str, sentences: list[str], question: str) -> list[str]:
-    """Sentences that complete the chosen one.
-
-    - the list after a colon (up to LIST_ITEMS items);
-    - the name after a "who" question's sentence that names nobody;
-    - the sentence after one that only restates the question: "Wie maakte gebruik van het
-      spreekrecht en waarover?" is answered by what follows "Een inwoner maakt gebruik van het
-      spreekrecht.", not by that sentence alone.
-    """
-    if sentence not in sentences:
-        return []
-    after = sentences[sentences.index(sentence) + 1 :]
-    if sentence.rstrip().endswith(":"):
-        return after[:LIST_ITEMS]
-    who = ANSWER_CUES["who"]
-    if who.asks.search(question) and not who.answers.search(sentence):
-        named = [s for s in after[:1] if who.answers.search(s)]
-        if named:
-            return named
-    if after and POINTS_BACK.match(after[0]) and not is_debris(after[0]):
-        # "Deze persoon trekt samen op met ...", "Daarnaast ...": it continues the chosen sentence.
-        return after[:1]
-    asked = stems(question) - GENERIC_STEMS
-    if after and asked and len(asked & stems(sentence)) >= RESTATES * len(asked):
-        # Of the next two sentences, the one that carries what is asked (a reason, an amount).
-        cues = [ANSWER_CUES[name] for name in wanted_cues(question)]
-        carrying = [s for s in after[:2] if cues and any(cue.answers.search(s) for cue in cues)]
-        following = (carrying or after[:1])[0]
-        return [] if is_debris(following) else [following]
-    return []
-
-
-def on_topic(topic: set[str], text: str) -> bool:
-    """More than half of the topic's stems occur in ``text`` (all of them for a two-word topic)."""
-    return len(topic & stems(text)) > len(topic) / 2
-
-
-def topic_words(question: str) -> str:
-    """The words after 'over'/'about'/'m.b.t.' in a decision question: 'verblijf'.
-
-    Trailing words that only say *that* something was decided are dropped:
-    "over verblijf besloten?" -> "verblijf".
-    """
-    match = re.search(r"\b(?:over|about|on|omtrent|inzake|m\.b\.t\.|rond(?:om)?)\s+(?:de |het |the )?(.+?)[?.!]*$", question, re.I)
-    if not match:
-        return ""
-    words = match.group(1).split()
-    while words and (stems(words[-1]) <= GENERIC_STEMS or words[-1].lower() in STOPWORDS):
-        words.pop()
-    return " ".join(words)
-
-
-def render(answer: Answer, phrases: dict[str, dict[str, str]] | None = None) -> str:
-    """The answer with its numbered 'Bronnen' below, as the CLI prints it."""
-    if not answer.citations:
-        return answer.text
-    phrases = phrases or load_phrases(DEFAULT_PHRASES)
-    phrases = phrases.get(answer.language, phrases["nl"])
-    lines = [answer.text, "", f"{phrases['sources']}:"]
-    for c in answer.citations:
-        where = [c.title]
-        if c.date:
-            where.append(c.date)
-        if c.domain:
-            where.append(c.domain)
-        if c.agenda_item:
-            where.append(f"{phrases['item']}: {c.agenda_item}")
-        if c.page:
-            where.append(f"{phrases['page']} {c.page}")
-        if c.ocr:
-            where.append("OCR")  # read from a scan: the quote may hold misread words
-        where.append(c.source)
-        lines.append(f"[{c.n}] " + " · ".join(where))
-        lines.append(f'    "{c.quote}"')
-    return "\n".join(lines)

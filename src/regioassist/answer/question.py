@@ -1,0 +1,272 @@
+"""What a question asks for, read from its words alone.
+
+The cues an answer must meet (an amount, a number, a day, a date, a person, a reason, a
+decision), the names and municipalities it asks about, the topic after "over", the thing
+whose name or count it wants, the years it names, and whether it spans documents or names
+an agenda item. Nothing here looks at a passage.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from regioassist.chunking import DUTCH_MONTHS
+from regioassist.textutil import STOPWORDS, fold, stems
+
+
+DECISION_QUESTION = re.compile(
+    r"\b(besloten|besluit\w*|beslist|afgesproken|afspraken?|vastgesteld|ingestemd|"
+    r"decided|decisions?|agreed|agreements?|resolved)\b",
+    re.IGNORECASE,
+)
+# Stems that say *that* something was decided, not *what* about: they do not pick the topic.
+GENERIC_STEMS = stems(
+    "besloten besluit besluiten beslist afgesproken afspraak afspraken vastgesteld ingestemd "
+    "decided decision decisions agreed agreement resolved overleg vergadering meeting portefeuillehouders "
+    "portefeuillehoudersoverleg pfho wethouders besproken voorgesteld gevraagd gezegd gesproken genoemd "
+    "vermeld said discussed mentioned"
+)
+# What a question asks for, and what a sentence must contain to answer it. A "required"
+# cue that no retrieved sentence meets means the documents do not give that information:
+# "Wat kost de tweede gezinsgerichte groep?" finds the item, but no amount in it.
+_MONTH_NAMES = (
+    "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
+    "january|february|march|june|july|august|october"
+)
+_PERIODS = "kwartaal|voorjaar|najaar|zomer|winter|begin|eind|uiterlijk|binnen|vanaf|quarter"
+
+
+@dataclass(frozen=True)
+class AnswerCue:
+    asks: re.Pattern
+    answers: re.Pattern
+    required: bool
+
+
+ANSWER_CUES = {
+    "money": AnswerCue(
+        re.compile(
+            r"\b(\w*kost(?:en|te)?|bedrag\w*|budget\w*|salaris\w*|tarief|tarieven|"
+            r"hoe ?hoog|hoeveel (?:duurder|goedkoper)|how much|costs?|amount|salary|fee)\b|"
+            # "subsidie"/"financiering" ask for money only with "hoeveel": "welke subsidieaanvraag" asks which one.
+            r"\b(?:hoeveel|how much)\b.*\b(?:subsid\w*|financiering|geld|money)\b", re.I,
+        ),
+        re.compile(r"€\s?\d|\b\d[\d.,]*\s?(?:euro|K)\b|\beuro\b", re.I),
+        True,
+    ),
+    "number": AnswerCue(
+        re.compile(r"\b(hoeveel|how many|aantal)\b", re.I),
+        re.compile(r"\d|\b(twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|twintig|honderd)\b", re.I),
+        True,
+    ),
+    "day": AnswerCue(
+        re.compile(r"\b(op welke (?:dag|datum)|welke datum|what date|which day|on what day)\b", re.I),
+        re.compile(rf"\b\d{{1,2}}(?:e|ste)?\s+(?:{_MONTH_NAMES})\b|\b\d{{1,2}}[-/]\d{{1,2}}\b", re.I),
+        True,
+    ),
+    "when": AnswerCue(
+        re.compile(r"\b(wanneer|when|op welke datum|welke datum|what date|deadline|tot wanneer|vanaf wanneer)\b", re.I),
+        re.compile(rf"\b(?:{_MONTH_NAMES}|{_PERIODS}|(?:19|20)\d{{2}}|\d{{1,2}}[-/]\d{{1,2}})\b", re.I),
+        True,
+    ),
+    "who": AnswerCue(
+        re.compile(r"\b(wie|who|welke (?:wethouder|persoon|organisatie)|which (?:organisation|person))\b", re.I),
+        re.compile(r"\b[A-Z][a-zë]+ (?:(?:van|de|der|den) )*[A-Z][a-zë]+"),
+        False,
+    ),
+    # "Waarom ...?" is answered by the sentence that gives a reason.
+    "why": AnswerCue(
+        re.compile(r"\b(?:waarom|om welke reden|why|for what reason)\b", re.I),
+        re.compile(r"\b(?:omdat|doordat|vanwege|wegens|als gevolg|reden|oorzaak|daardoor|zodat|because|due to)\b", re.I),
+        False,
+    ),
+    # A decision question answered from passages without recorded decisions: the sentences that
+    # say what the meeting did ("neemt kennis van", "stemt in met", "is akkoord") come first.
+    "decision": AnswerCue(
+        re.compile(DECISION_QUESTION.pattern + r"|\bwat doet\b|\bgevraagd\b|\bvoorgesteld\b", re.I),
+        re.compile(
+            r"\b(?:besl\w+|stel(?:t|len) \w+(?: \w+)? vast|vastgesteld|stem(?:t|men) in|ingestemd|akkoord|"
+            r"neem(?:t|en) kennis|afgesproken|afspraak|spreken af|kiezen|gaan \w+ met|voorgesteld|wordt gevraagd)\b",
+            re.I,
+        ),
+        False,
+    ),
+}
+
+
+DAY_WORDS = stems("dag datum day date")
+CUE_STEMS = stems(
+    "kost kosten bedrag budget salaris subsidie tarief financiering hoog hoeveel aantal wanneer datum "
+    "deadline cost costs amount salary date when much many"
+)
+
+
+# Names a question may use for what it asks about, checked against the passages it would be
+# answered from: "Wat heeft Blaricum besloten over X?" is not answered by a passage on X in Huizen.
+MUNICIPALITIES = (
+    "blaricum", "eemnes", "gooise meren", "hilversum", "huizen", "laren", "weesp", "wijdemeren",
+    "bussum", "naarden", "muiden",
+)
+# Also plain Dutch words ("huizen": houses): these count only when capitalised, as a name.
+COMMON_WORD_MUNICIPALITIES = frozenset({"huizen"})
+_NAME = re.compile(r"(?<=[\w,)] )[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
+_NOT_NAMES = frozenset(fold(m) for m in DUTCH_MONTHS) | frozenset(
+    "january february march april may june july august september october november december".split()
+)
+# A topic word shorter than this is too plain to say a question is off the documents.
+MIN_UNKNOWN_TOPIC_CHARS = 6
+
+
+def names_in(question: str) -> list[str]:
+    """Proper names in a question: capitalised words past its first word, and municipalities.
+
+    >>> names_in("Welke zienswijze heeft de gemeenteraad van Blaricum gegeven op het Beleidsplan?")
+    ['Blaricum', 'Beleidsplan']
+    >>> names_in("wat doet blaricum met de WEB voor huizen?")
+    ['WEB', 'blaricum']
+    """
+    found = [m for m in _NAME.findall(question) if fold(m) not in _NOT_NAMES]
+    folded = fold(question)
+    found += [
+        m for m in MUNICIPALITIES
+        if m not in COMMON_WORD_MUNICIPALITIES and re.search(rf"\b{m}\b", folded) and not any(fold(f) == m for f in found)
+    ]
+    return found
+
+
+def name_covered(name: str, text: str) -> bool:
+    """Every part of ``name`` (3+ letters) occurs in the folded ``text``: 'Beschermd Wonen-initiatieven'."""
+    parts = [p for p in re.split(r"[\s'’-]+", fold(name)) if len(p) >= 3]
+    return all(p in text for p in parts)
+
+
+def wanted_cues(question: str) -> list[str]:
+    """The cues a question asks for; "hoeveel kost" asks for money, not for a bare number."""
+    cues = [name for name, cue in ANSWER_CUES.items() if cue.asks.search(question)]
+    if "money" in cues and "number" in cues:
+        cues.remove("number")
+    if "day" in cues and "when" in cues:
+        cues.remove("when")
+    return cues
+# A question that asks for several things ("Welke mededelingen werden er gedaan?") is answered
+# with up to LIST_SENTENCES sentences instead of max_sentences.
+LIST_QUESTION = re.compile(
+    r"\b(?:welke\s+(?:\w+\s+)?\w+(?:en|s)\b|wat (?:is|werd|wordt) er\s+(?:\w+\s+)?(?:besproken|gezegd|gemeld)|"
+    r"wat zijn|which\s+\w+s\b|what are)",
+    re.IGNORECASE,
+)
+# A question about what is still ahead: "Wat gaat de regio doen?", "Wie wordt er aangenomen?".
+ASKS_AHEAD = re.compile(r"\b(?:gaat|gaan|zal|zullen|wordt|worden|komt|komen|plan\w*|verwacht\w*|will|going)\b", re.I)
+# "Hoe heet de stichting ...?" asks for the name the thing is called by.
+ASKS_NAME = re.compile(
+    r"\b(?:hoe heet|hoe heten|wat is de naam van|welke naam heeft|what is the name of) (?:de|het|die|dat|the) (\w+)",
+    re.I,
+)
+# The words "hoeveel" counts: "Hoeveel extra banen zijn ...?" -> "extra banen".
+COUNTED = re.compile(r"\b(?:hoeveel|how many)\s+((?:\w+\s+){0,2}\w+)", re.I)
+COMPARATIVE = re.compile(r"meer|minder|vaker|(?:duurd|goedkop|hog|lag|grot|klein|lang|kort|ouder|jong)er")
+YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+DATES = re.compile(rf"\b\d{{1,2}}\s+(?:{_MONTH_NAMES})(?:\s+(?:19|20)\d{{2}})?\b|\b(?:19|20)\d{{2}}\b|\b\d{{1,2}}[-/]\d{{1,2}}(?:[-/]\d{{2,4}})?\b", re.I)
+YEAR_SPAN = re.compile(r"\b((?:19|20)\d{2})\s*(?:-|–|t/m|tot(?: en met)?)\s*((?:19|20)\d{2})\b")
+# Units a number may carry as a sign instead of a word: "75%" answers "hoeveel procent".
+UNIT_SIGNS = {"procent": "%", "percent": "%", "percentage": "%"}
+
+
+def asked_name(question: str) -> str | None:
+    """The thing whose name a question asks: 'stichting' for 'Hoe heet de stichting die ...?'.
+
+    >>> asked_name("Hoe heet de stichting die wordt opgericht?")
+    'stichting'
+    >>> asked_name("Wie is de contactpersoon?") is None
+    True
+    """
+    match = ASKS_NAME.search(question)
+    return match.group(1).lower() if match else None
+
+
+def years_in(text: str) -> set[int]:
+    """The years ``text`` names, those a span covers included: '2022-2026' -> 2022 ... 2026."""
+    years = {int(y) for y in YEAR.findall(text)}
+    for first, last in YEAR_SPAN.findall(text):
+        years.update(range(int(first), int(last) + 1))
+    return years
+
+
+def counted_words(question: str) -> list[str]:
+    """The content words right after "hoeveel": what the asked number must count.
+
+    >>> counted_words("Hoeveel inwoners staan er op de wachtlijst?")
+    ['inwoners', 'staan']
+    >>> counted_words("Met hoeveel wordt het aantal groepen teruggebracht?")
+    []
+    """
+    match = COUNTED.search(question)
+    if not match:
+        return []
+    counted = []
+    for word in match.group(1).split():
+        if word.lower() in STOPWORDS or COMPARATIVE.fullmatch(word.lower()):
+            break  # "hoeveel duurder wordt ...": a difference, not a count of things
+        counted.append(word.lower())
+    return counted
+
+
+# Kinds of document a question can name; naming two ("het programma en het resumé") or two times
+# ("in 2021 en 2023", "tussen maart 2021 en februari 2023") asks for more than one document.
+_DOCUMENT_KINDS = tuple(
+    re.compile(rf"\b(?:{pattern})\b", re.I)
+    for pattern in (r"programma\w*", r"resum[eé]s?|overleggen|vergaderingen|verslag\w*", r"\w*brief\w*", r"voorstel\w*")
+)
+_TWO_TIMES = re.compile(r"\b(?:19|20)\d{2}\b.*\ben\b.*\b(?:19|20)\d{2}\b|\btussen\b.+\ben\b|\bdaarna\b|\blater(?:e)?\b", re.I)
+
+
+# Sections that hold several separate items: mededelingen, rondvraag, toezeggingen, actielijst, ...
+CONTAINER_SECTION = re.compile(r"\b(?:mededeling\w*|rondvraag|toezegging\w*|actie(?:lijst|punten)|conformstuk\w*|"
+                               r"ingekomen stukken)\b", re.I)
+
+
+def names_section(question: str, section: str | None) -> bool:
+    """Does the question name this meeting section by all of its words ("welke mededelingen" -> "Mededelingen")?
+
+    Only sections that collect several short items count (CONTAINER_SECTION): their items are the
+    answer, in order. An agenda item named by the question is left to the sentence scoring.
+
+    >>> names_section("Welke mededelingen werden er gedaan?", "Mededelingen")
+    True
+    >>> names_section("Welke mededelingen werden er gedaan?", "Agenda en mededelingen")
+    False
+    """
+    if not section or not CONTAINER_SECTION.search(section):
+        return False
+    words_ = stems(section)
+    return bool(words_) and words_ <= stems(question)
+
+
+def spans_documents(question: str) -> bool:
+    """Does the question ask what several documents say?
+
+    >>> spans_documents("Wat zeggen het programma en het resumé van februari 2023 over X?")
+    True
+    >>> spans_documents("Welke alternatieven komen in 2021 en 2023 naar voren?")
+    True
+    >>> spans_documents("Wat kost de dyslexiezorg?")
+    False
+    """
+    kinds = sum(bool(kind.search(question)) for kind in _DOCUMENT_KINDS)
+    return kinds >= 2 or bool(_TWO_TIMES.search(question))
+
+
+def topic_words(question: str) -> str:
+    """The words after 'over'/'about'/'m.b.t.' in a decision question: 'verblijf'.
+
+    Trailing words that only say *that* something was decided are dropped:
+    "over verblijf besloten?" -> "verblijf".
+    """
+    match = re.search(r"\b(?:over|about|on|omtrent|inzake|m\.b\.t\.|rond(?:om)?)\s+(?:de |het |the )?(.+?)[?.!]*$", question, re.I)
+    if not match:
+        return ""
+    words = match.group(1).split()
+    while words and (stems(words[-1]) <= GENERIC_STEMS or words[-1].lower() in STOPWORDS):
+        words.pop()
+    return " ".join(words)

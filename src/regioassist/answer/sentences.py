@@ -1,0 +1,140 @@
+"""Does a sentence give what the question asks? The checks on a candidate sentence.
+
+Debris that is no sentence (URL runs), a sentence that only says the answer is still to come,
+a name given outright, figures for the year asked, and the sentences that continue the one
+chosen (a list after a colon, "Deze ..." pointing back).
+"""
+
+from __future__ import annotations
+
+import re
+
+from regioassist.answer.question import ANSWER_CUES, ASKS_AHEAD, CUE_STEMS, GENERIC_STEMS, wanted_cues, years_in
+from regioassist.models import Hit
+from regioassist.textutil import stems
+
+
+LIST_ITEMS = 6  # items quoted from the list after a sentence ending in a colon
+# A sentence that opens by pointing back at the one before it continues that sentence.
+POINTS_BACK = re.compile(
+    r"^(?:deze|dit|die|dat|zij|hij|ze|daarbij|daarnaast|daarmee|daardoor|daarom|hiervoor|hierbij|hiermee|ook|wel|"
+    r"maar|echter|bovendien|tevens|this|these|they|it)\b",
+    re.IGNORECASE,
+)
+RESTATES = 0.6  # share of the question's words a sentence repeats to count as restating it
+# The proposal a decision adopts, and a note added to the minutes after the meeting.
+PROPOSAL = re.compile(r"\b(?:voorgesteld|voorstel (?:is|om)|stelt voor|wordt gevraagd|gevraagd wordt|proposed)\b", re.I)
+AFTER_THE_MEETING = re.compile(r"^(?:noot|n\.b\.|naschrift)\b", re.I)
+NEIGHBOUR_SHARE = 0.3  # share of the previous sentence's word overlap a sentence inherits
+_URL = re.compile(r"https?://|www\.\w", re.I)
+
+
+def is_debris(sentence: str) -> bool:
+    """Not a sentence to quote: a run of URLs, or a URL with hardly a word around it.
+
+    A table row is no debris: it is quoted as the row it is ("13/11/25 | Regieteam | Adviseren").
+
+    >>> is_debris("http://www.baantalentgv.nl/ http://www.regiogv.nl/")
+    True
+    >>> is_debris("Het PFHO stelt het voorstel vast.")
+    False
+    """
+    letters = sum(ch.isalpha() for ch in sentence)
+    return len(_URL.findall(sentence)) >= 2 or bool(_URL.search(sentence) and letters < 40)
+
+
+# A sentence that says the asked thing is still to come: "Ik informeer u dan over de uitkomst
+# van de evaluatie.", "De werving voor een praktijkondersteuner start binnenkort." When such a
+# sentence is about the question, the documents were written before the answer existed.
+STILL_TO_COME = re.compile(
+    r"\b(?:(?:ik|wij|we) informeer\w* u|informeer\w* (?:ik|wij|we) u|(?:wordt|worden|zult|zal) u \w*(?: \w+){0,3} "
+    r"ge[iï]nformeerd|(?:ik|wij|we) kom\w* (?:hier|daar)?op terug|kom\w* (?:ik|wij|we) (?:hier|daar)?op terug|"
+    r"binnenkort|nog niet (?:bekend|klaar|beschikbaar|gestart|besloten)|we will (?:inform|update) you|not yet)\b",
+    re.I,
+)
+# A sentence that gives a name outright: "De naam BaanTalent ...", "BaanTalent is de naam van ...".
+CALLS_BY_NAME = re.compile(r"\b(?i:naam)\s+[\"'‘“(]?[A-Z0-9]|\b[A-Z][\w'’-]*\s+(?i:is de naam)\b")
+
+
+def gives_name(noun: str, sentence: str) -> bool:
+    """Does ``sentence`` call a ``noun`` by its name?
+
+    >>> gives_name("stichting", "In maart 2021 is samen met Stichting Join Us een start gemaakt.")
+    True
+    >>> gives_name("stichting", "Er wordt een stichting opgericht voor en door de LHBTI gemeenschap.")
+    False
+    >>> gives_name("samenwerking", "De naam BaanTalent refereert aan het onbekende talent.")
+    True
+    """
+    named = rf"(?i:\b{re.escape(noun)}\w*)[,:]?\s+(?:(?:heet|heten|genaamd|met de naam|called|named)\s+)?[\"'‘“(]?[A-Z0-9]"
+    return re.search(named, sentence) is not None or CALLS_BY_NAME.search(sentence) is not None
+
+
+def announces(question: str, hit: Hit, sentence: str) -> bool:
+    """Does ``sentence`` say that what ``question`` asks is still to come?
+
+    It must be about the question: at least half of the question's topic words that its
+    passage's heading does not already give. A question asking *when*, or what is going to
+    happen, is answered by such a sentence ("U wordt in het voorjaar geïnformeerd", "De werving
+    start binnenkort"), so it never counts there.
+    """
+    if not STILL_TO_COME.search(sentence) or {"when", "day"} & set(wanted_cues(question)) or ASKS_AHEAD.search(question):
+        return False
+    own = stems(question) - GENERIC_STEMS - CUE_STEMS - stems(hit.chunk.context)
+    return bool(own) and len(own & stems(sentence)) >= len(own) / 2
+
+
+def names_asked_year(question: str, sentence: str, passage: str = "") -> bool:
+    """Does ``sentence`` (or, when it names no year, its ``passage``) give figures for a year asked?
+
+    A figure for another year is not the one asked: "In 2023 zijn 214 banen gerealiseerd" does
+    not answer "Hoeveel banen zijn in 2024 gerealiseerd?", nor does the next sentence of that
+    passage ("De marktsector deed het beter: 183 banen"). Text that names no year at all is left
+    to its document's date, which the retrieval filters already matched.
+
+    >>> names_asked_year("Hoeveel banen in 2024?", "In 2023 zijn 214 banen gerealiseerd.")
+    False
+    >>> names_asked_year("Hoeveel aanbieders waren er in 2022?", "Van 200 in 2015 naar 6000 in 2022.")
+    True
+    >>> names_asked_year("Hoeveel kost het programma in 2024?", "Het programma 2022-2026 kost € 1 miljoen.")
+    True
+    """
+    asked, named = years_in(question), years_in(sentence) or years_in(passage)
+    return not asked or not named or bool(asked & named)
+
+
+def continuation(sentence: str, sentences: list[str], question: str) -> list[str]:
+    """Sentences that complete the chosen one.
+
+    - the list after a colon (up to LIST_ITEMS items);
+    - the name after a "who" question's sentence that names nobody;
+    - the sentence after one that only restates the question: "Wie maakte gebruik van het
+      spreekrecht en waarover?" is answered by what follows "Een inwoner maakt gebruik van het
+      spreekrecht.", not by that sentence alone.
+    """
+    if sentence not in sentences:
+        return []
+    after = sentences[sentences.index(sentence) + 1 :]
+    if sentence.rstrip().endswith(":"):
+        return after[:LIST_ITEMS]
+    who = ANSWER_CUES["who"]
+    if who.asks.search(question) and not who.answers.search(sentence):
+        named = [s for s in after[:1] if who.answers.search(s)]
+        if named:
+            return named
+    if after and POINTS_BACK.match(after[0]) and not is_debris(after[0]):
+        # "Deze persoon trekt samen op met ...", "Daarnaast ...": it continues the chosen sentence.
+        return after[:1]
+    asked = stems(question) - GENERIC_STEMS
+    if after and asked and len(asked & stems(sentence)) >= RESTATES * len(asked):
+        # Of the next two sentences, the one that carries what is asked (a reason, an amount).
+        cues = [ANSWER_CUES[name] for name in wanted_cues(question)]
+        carrying = [s for s in after[:2] if cues and any(cue.answers.search(s) for cue in cues)]
+        following = (carrying or after[:1])[0]
+        return [] if is_debris(following) else [following]
+    return []
+
+
+def on_topic(topic: set[str], text: str) -> bool:
+    """More than half of the topic's stems occur in ``text`` (all of them for a two-word topic)."""
+    return len(topic & stems(text)) > len(topic) / 2
