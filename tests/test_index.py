@@ -128,3 +128,19 @@ def test_a_waiting_writer_is_told_once(tmp_path):
             assert lock.depth == 2
     holder.join(10)
     assert told == [1] and lock.depth == 0
+
+
+@pytest.mark.integration
+def test_open_upgrades_a_keyword_index_saved_without_facets_once(filled, caplog):
+    chunks = filled.store.all_chunks()
+    KeywordIndex.build([c.id for c in chunks], [c.indexed_text for c in chunks]).save(filled.directory / "bm25")
+    assert not KeywordIndex.load(filled.directory / "bm25").updatable  # as an older version saved it
+
+    with caplog.at_level(logging.WARNING, logger="regioassist.index"):
+        index = LocalIndex.open(filled.directory)
+
+    assert index.keyword.updatable and set(index.keyword.ids) == stored_ids(index.store)
+    assert any("rebuilt the keyword index with the facets" in r.getMessage() for r in caplog.records)
+    caplog.clear()
+    LocalIndex.open(filled.directory)
+    assert [r for r in caplog.records if r.name == "regioassist.index"] == []
