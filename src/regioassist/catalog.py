@@ -70,10 +70,12 @@ class FileRecord:
     versions: int = 1  # doc hashes among the chunks: more than one is a half-replaced file
     repeated: int = 0  # passages (start, end) stored more than once
     domains: tuple[str, ...] = ()  # the domains its chunks name, as written
+    first_chunk: str = ""  # the id of its first chunk, which holds the document's outline
 
     @classmethod
     def summarise(cls, path: str, metadatas: Iterable[dict]) -> "FileRecord":
-        """The record of the file whose chunks have these metadata (``store.chunk_to_metadata``)."""
+        """The record of the file whose chunks have these metadata (``store.chunk_to_metadata``, and
+        the chunk's ``"id"``)."""
         metas = list(metadatas)
         if not metas:
             raise ValueError(f"{path}: no chunks to summarise")
@@ -96,6 +98,7 @@ class FileRecord:
             versions=len(hashes),
             repeated=sum(1 for n in spans.values() if n > 1) if len(hashes) == 1 else 0,
             domains=tuple(sorted({m["domain"] for m in metas if m.get("domain")})),
+            first_chunk=first.get("id", ""),
         )
 
     @property
@@ -120,6 +123,7 @@ class FileRecord:
             "other_names": json.dumps(list(self.other_names), ensure_ascii=False),
             "versions": self.versions, "repeated": self.repeated,
             "domains": json.dumps(list(self.domains), ensure_ascii=False),
+            "first_chunk": self.first_chunk,
         }
 
     @classmethod
@@ -131,6 +135,7 @@ class FileRecord:
             other_names=tuple(json.loads(meta["other_names"] or "[]")),
             versions=meta["versions"], repeated=meta["repeated"],
             domains=tuple(json.loads(meta.get("domains") or "[]")),
+            first_chunk=meta.get("first_chunk", ""),
         )
 
 

@@ -141,18 +141,20 @@ def build_meetings(chunks: Iterable[Chunk]) -> tuple[MeetingRecord, ...]:
 
 
 def meetings_of(store: VectorStore) -> tuple[MeetingRecord, ...]:
-    """A record per indexed document, from the file catalog and the chunks that hold an outline.
+    """A record per indexed document, from the file catalog and each document's first chunk.
 
-    Reads one chunk per document (at 100,000 chunks in 2,500 files: 2,500 records, not
+    Reads one chunk per document, by id (at 100,000 chunks in 2,500 files: 2,500 chunks, not
     100,000); a record reads its other chunks when a question needs them.
     """
-    heads = {chunk.source: chunk for chunk in store.outline_chunks()}
-    records, seen = [], set()
+    files, seen = [], set()
     for record in sorted(store.files().values(), key=lambda r: r.path):
-        if record.source in seen:  # one source under two path keys: a problem of its own (integrity.py)
-            continue
-        seen.add(record.source)
-        head = heads.get(record.source)
+        if record.source not in seen:  # one source under two path keys: a problem of its own (integrity.py)
+            seen.add(record.source)
+            files.append(record)
+    heads = store.get([r.first_chunk for r in files if r.first_chunk])
+    records = []
+    for record in files:
+        head = heads.get(record.first_chunk)
         records.append(MeetingRecord(
             record.source, record.title, DocType(record.doc_type),
             dt.date.fromisoformat(record.date) if record.date else None,

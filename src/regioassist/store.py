@@ -218,16 +218,13 @@ class VectorStore(Protocol):
 
     def all_chunks(self) -> list[Chunk]: ...
 
-    def outline_chunks(self) -> list[Chunk]:
-        """The chunks that hold their document's outline (its first; one per document that has one)."""
-        ...
-
     def chunks_of(self, source: str) -> list[Chunk]:
         """Every chunk of the document ``source``."""
         ...
 
     def chunk_metadata(self) -> Iterator[dict]:
-        """Every chunk's flat metadata (:func:`chunk_to_metadata`), without its text: cheaper than all_chunks."""
+        """Every chunk's flat metadata (:func:`chunk_to_metadata`) and its ``"id"``, without its text:
+        cheaper than all_chunks."""
         ...
 
     def embeddings(self, ids: Sequence[str]) -> dict[str, np.ndarray]: ...
@@ -308,16 +305,13 @@ class MemoryStore:
     def all_chunks(self) -> list[Chunk]:
         return sorted((c for _, c, _ in self._rows.values()), key=lambda c: (c.source, c.start))
 
-    def outline_chunks(self) -> list[Chunk]:
-        return [c for c in self.all_chunks() if c.outline is not None]
-
     def chunks_of(self, source: str) -> list[Chunk]:
         return [c for c in self.all_chunks() if c.source == source]
 
     def chunk_metadata(self) -> Iterator[dict]:
         for cid, (key, chunk, _) in self._rows.items():
             names = self._names.get(key)
-            meta = chunk_to_metadata(chunk, key, self._times.get(cid, ""))
+            meta = {**chunk_to_metadata(chunk, key, self._times.get(cid, "")), "id": cid}
             yield {**meta, OTHER_NAMES: json.dumps(list(names), ensure_ascii=False) if names else ""}
 
     def embeddings(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
@@ -388,8 +382,10 @@ class ChromaStore:
             offset += len(got["ids"])
 
     def _metadatas(self, where: dict | None = None) -> Iterator[dict]:
+        """Each chunk's metadata, with its id under ``"id"``."""
         for page in self._pages(["metadatas"], where):
-            yield from page["metadatas"]
+            for cid, meta in zip(page["ids"], page["metadatas"]):
+                yield {**meta, "id": cid}
 
     def _get_ids(self, ids: Sequence[str], include: list[str]) -> Iterator[dict]:
         """``get(ids=...)`` in batches."""
@@ -532,7 +528,7 @@ class ChromaStore:
         updated = [{**m, OTHER_NAMES: names} for m in metas]
         for at in range(0, len(ids), self._batch):
             self._collection.update(ids=ids[at : at + self._batch], metadatas=updated[at : at + self._batch])
-        self._catalog.put([FileRecord.summarise(path_key, updated)])
+        self._catalog.put([FileRecord.summarise(path_key, [{**m, "id": cid} for cid, m in zip(ids, updated)])])
         return True
 
     def other_names(self) -> dict[str, tuple[str, ...]]:
@@ -549,16 +545,10 @@ class ChromaStore:
         ]
         return sorted(chunks, key=lambda c: (c.source, c.start))
 
-    def outline_chunks(self) -> list[Chunk]:
-        return self._chunks_where({"outline": {"$ne": ""}})
-
     def chunks_of(self, source: str) -> list[Chunk]:
-        return self._chunks_where({"source": source})
-
-    def _chunks_where(self, where: dict) -> list[Chunk]:
         return [
             chunk_from_record(i, d, m)
-            for page in self._pages(["documents", "metadatas"], where)
+            for page in self._pages(["documents", "metadatas"], {"source": source})
             for i, d, m in zip(page["ids"], page["documents"], page["metadatas"])
         ]
 
