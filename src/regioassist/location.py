@@ -4,7 +4,8 @@ An index is named by one value (``--index`` or ``REGIOASSIST_INDEX_DIR``): a dir
 or the address of a Chroma server, ``http://HOST:PORT`` (``https://`` too; no path: the
 collection is ``REGIOASSIST_COLLECTION``). With a directory, Chroma lives in
 ``DIR/chroma`` as it always did. With an address, the chunks, their vectors and all
-their bookkeeping (file, hash, indexing time, other names: Chroma metadata) live on the
+their bookkeeping (file, hash, indexing time, other names: Chroma metadata, and one record
+per file in the collection ``<collection>-files``, catalog.py) live on the
 server, and what is derived from them lives in a *local folder* of this machine,
 ``<server_cache_dir>/<host>_<port>_<collection>/`` (``~/.cache/regioassist/`` unless
 ``REGIOASSIST_SERVER_CACHE_DIR`` says otherwise): the BM25 keyword index, the write and
