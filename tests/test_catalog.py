@@ -147,3 +147,19 @@ def test_a_damaged_file_is_not_settled_and_repair_mends_a_lost_record(filled, do
 def test_a_record_round_trips_through_chroma_metadata():
     record = FileRecord("/d/a.txt", "a.txt", "h|v7", 4, None, "Resumé", "resumé", None, "en", True, ("b.txt",), 1, 0)
     assert FileRecord.from_metadata(record.to_metadata()) == record
+
+
+def test_a_catalog_of_an_older_version_is_built_again_when_opened(filled, caplog):
+    from regioassist.catalog import COMPLETE_ID
+
+    before = filled.store.files()
+    catalog = filled.store._catalog._collection
+    catalog.upsert(ids=[COMPLETE_ID], metadatas=[{"token": "old", "version": 1}], embeddings=[[0.0]])
+    assert not filled.store.catalog_complete()
+    assert filled.store.files() == before  # meanwhile summarised from the chunks
+
+    with caplog.at_level(logging.WARNING, logger="regioassist.index"):
+        index = LocalIndex.open(filled.directory)
+
+    assert index.store.catalog_complete() and index.store.files() == before
+    assert any("built the file catalog (3 files)" in r.getMessage() for r in caplog.records)

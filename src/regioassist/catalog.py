@@ -21,9 +21,10 @@ of the file (half replaced) or one passage stored twice. Such a file is not *set
 next ingest indexes it again (integrity.py).
 
 Two marker records live in the collection too. ``~complete`` exists once the catalog covers
-every file: an index built before the catalog has none, and :meth:`ChromaCatalog.build` fills
-it from the chunks once (LocalIndex.open does, under the write lock); until then the store
-answers from the chunks' metadata as it did before. ``~revision`` holds a token rewritten on
+every file, and names the version of its records (:data:`CATALOG_VERSION`): an index built
+before the catalog has none, and :meth:`ChromaCatalog.build` fills it from the chunks once
+(LocalIndex.open does, under the write lock); until then the store answers from the chunks'
+metadata as it did before. ``~revision`` holds a token rewritten on
 every change, so that "has the index changed since the keyword index was saved?" costs one
 small read instead of comparing 100,000 ids (index.py).
 
@@ -46,7 +47,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-COMPLETE_ID = "~complete"  # present once every file has its record
+COMPLETE_ID = "~complete"  # present once every file has its record, naming the records' version
+# What a record holds; a catalog of another version is built again (once) when the index is opened.
+# 2: a file's domains and first chunk.
+CATALOG_VERSION = 2
 REVISION_ID = "~revision"  # a new token on every change
 MARKERS = (COMPLETE_ID, REVISION_ID)
 NO_VECTOR = [0.0]  # Chroma stores no record without a vector; a record's is this placeholder
@@ -164,8 +168,10 @@ class ChromaCatalog:
         self._page = page
 
     def complete(self) -> bool:
-        """Does every file have its record? (False for an index built before the catalog.)"""
-        return bool(self._collection.get(ids=[COMPLETE_ID], include=[])["ids"])
+        """Does every file have its record, of this version? (False for an index built before the
+        catalog, or before its records held what they hold now.)"""
+        got = self._collection.get(ids=[COMPLETE_ID], include=["metadatas"])
+        return bool(got["ids"]) and got["metadatas"][0].get("version") == CATALOG_VERSION
 
     def revision(self) -> str:
         """The token of the last change ("" before the first)."""
@@ -212,7 +218,8 @@ class ChromaCatalog:
             self._collection.delete(ids=[path])
         self.put(records.values())
         self._touch()  # also when there were no records to put
-        self._collection.upsert(ids=[COMPLETE_ID], metadatas=[{"token": new_token()}], embeddings=[NO_VECTOR])
+        self._collection.upsert(ids=[COMPLETE_ID], metadatas=[{"token": new_token(), "version": CATALOG_VERSION}],
+                                embeddings=[NO_VECTOR])
         return len(records)
 
     def _touch(self) -> None:
