@@ -197,9 +197,9 @@ class ChromaCatalog:
 
     def put(self, records: Iterable[FileRecord]) -> None:
         """Write records; the last call also writes a new revision (one Chroma write for one file)."""
-        records = list(records)
-        for at in range(0, len(records), self._page - 1):
-            part = records[at : at + self._page - 1]
+        records, step = list(records), max(1, self._page - 1)  # room for the revision in the last call
+        for at in range(0, len(records), step):
+            part = records[at : at + step]
             ids, metadatas = [r.path for r in part], [r.to_metadata() for r in part]
             if at + len(part) == len(records):
                 ids.append(REVISION_ID)

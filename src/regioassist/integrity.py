@@ -190,7 +190,8 @@ def repair_index(
         if before.consistent:
             return before
         repairs = []
-        sources = {key: r.source for key, r in {**index.store.files(), **summarise_files(index.store.chunk_metadata())}.items()}
+        known = {**index.store.files(), **summarise_files(index.store.chunk_metadata())}
+        sources = {key: record.source for key, record in known.items()}
         for key in sorted({key for problem in before.problems for key in problem.paths}):
             removed = index.store.delete_path(key)
             source = sources.get(key, key)
