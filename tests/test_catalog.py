@@ -15,19 +15,9 @@ from regioassist.index import LocalIndex
 from regioassist.ingest import ingest_paths
 from regioassist.integrity import check_index, repair_index, settled_files
 from regioassist.location import chroma_client
+from test_index import MINUTES  # the same one-item minutes
 
 pytestmark = pytest.mark.integration
-
-MINUTES = """RESUMÉ
-
-Overleg portefeuillehouders sociaal domein 13 april 2023
-
-JEUGD EN ONDERWIJS
-
-{topic}
-
-Het portefeuillehoudersoverleg stelt het voorstel over {word} vast.
-"""
 
 
 @pytest.fixture

@@ -216,8 +216,9 @@ class ChromaCatalog:
         stale = set(self.records()) - set(records)
         for path in stale:  # records of files whose chunks are gone
             self._collection.delete(ids=[path])
-        self.put(records.values())
-        self._touch()  # also when there were no records to put
+        self.put(records.values())  # writes a new revision with the last records
+        if not records:
+            self._touch()
         self._collection.upsert(ids=[COMPLETE_ID], metadatas=[{"token": new_token(), "version": CATALOG_VERSION}],
                                 embeddings=[NO_VECTOR])
         return len(records)

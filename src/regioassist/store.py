@@ -470,10 +470,7 @@ class ChromaStore:
         if not vectors:
             return {}
         keys = list(vectors)
-        matrix = np.stack([vectors[cid] for cid in keys])
-        norms = np.linalg.norm(matrix, axis=1) * (np.linalg.norm(vector) or 1.0)
-        scores = matrix @ vector / np.where(norms > 0, norms, 1.0)
-        return dict(zip(keys, scores.tolist()))
+        return dict(zip(keys, cosines(np.stack([vectors[cid] for cid in keys]), vector).tolist()))
 
     def _exact_query(self, embedding: np.ndarray, k: int, where: dict | None) -> list[tuple[Chunk, float]]:
         """The k nearest records matching ``where`` by exact cosine; [] when too many match."""
@@ -487,9 +484,7 @@ class ChromaStore:
                 return []
         if not ids:
             return []
-        matrix = np.asarray(vectors, dtype=np.float32)
-        norms = np.linalg.norm(matrix, axis=1) * (np.linalg.norm(embedding) or 1.0)
-        scores = matrix @ np.asarray(embedding, dtype=np.float32) / np.where(norms > 0, norms, 1.0)
+        scores = cosines(np.asarray(vectors, dtype=np.float32), np.asarray(embedding, dtype=np.float32))
         best = np.argsort(-scores, kind="stable")[:k]
         return [(chunk_from_record(ids[i], documents[i], metadatas[i]), float(scores[i])) for i in best]
 
@@ -568,6 +563,12 @@ class ChromaStore:
 
     def ids_matching(self, filters: Filters) -> set[str]:
         return {cid for page in self._pages([], filters.to_chroma_where()) for cid in page["ids"]}
+
+
+def cosines(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
+    """Cosine similarity of each row of ``matrix`` with ``vector`` (0 for a zero vector)."""
+    norms = np.linalg.norm(matrix, axis=1) * (np.linalg.norm(vector) or 1.0)
+    return matrix @ vector / np.where(norms > 0, norms, 1.0)
 
 
 def open_store(index_dir: Path, collection: str = "regioassist", server: str | None = None) -> ChromaStore:
