@@ -324,3 +324,48 @@ def test_a_day_question_whose_event_the_documents_date_by_month_only_is_declined
     assert not answer.answered and "geen dag" in answer.text
     # The day the passage does give answers the question about what it dates.
     assert "1 maart" in answerer.answer("Op welke dag gaat de website van BaanTalent live?", "nl", [launch]).text
+
+
+def test_a_compound_question_splits_into_its_own_questions():
+    from regioassist.answer import question_parts
+
+    assert question_parts("Welke rol speelt Zorgstart in het programma, en hoeveel geld is er voor vrijgegeven?") == [
+        "Welke rol speelt Zorgstart in het programma?", "Hoeveel geld is er voor vrijgegeven (Zorgstart)?",
+    ]
+    assert question_parts("Per wanneer zijn de contracten ingekocht, en vanaf wanneer speelt de nieuwe inkoop?") == [
+        "Per wanneer zijn de contracten ingekocht?", "Vanaf wanneer speelt de nieuwe inkoop?",
+    ]
+    # "en waarover" and a part without words of its own are no second question.
+    assert len(question_parts("Wie maakte gebruik van het spreekrecht en waarover?")) == 1
+    assert len(question_parts("Wat is besloten over verblijf en wat nog?")) == 1
+
+
+ZORGSTART_ROL = hit(
+    "z1", "Het programma Werk en Participatie biedt met Zorgstart zij-instromers een opleiding in de zorg.",
+    section="Arbeidsmarkt", date=dt.date(2022, 6, 1),
+)
+ZORGSTART_GELD = hit(
+    "z2", "De voorzitter heeft € 100.000 voor Zorgstart vrijgegeven.", section="Mededelingen", date=dt.date(2023, 2, 23),
+)
+
+
+def test_each_part_of_a_compound_question_gets_its_own_sentences():
+    question = "Welke rol speelt Zorgstart in het programma, en hoeveel geld is er voor vrijgegeven?"
+    hits = [ZORGSTART_ROL, ZORGSTART_GELD]
+    answer = ExtractiveAnswerer(None, 0.8).answer(question, "nl", hits)
+    assert answer.answered
+    assert "zij-instromers" in answer.text and "€ 100.000" in answer.text
+    assert "geven de documenten geen antwoord" not in answer.text
+    # Read as one question, "hoeveel geld" lets only the amount answer: the role was left out.
+    answerer = ExtractiveAnswerer(None, 0.8)
+    whole = answerer._choose(question, "nl", hits, [(rank, h, h.chunk.text) for rank, h in enumerate(hits)])
+    assert [h.chunk.id for _, h, _ in whole] == ["z2"]
+
+
+def test_a_part_no_passage_answers_is_said_to_be_open():
+    question = "Welke rol speelt Zorgstart in het programma, en hoeveel geld is er voor vrijgegeven?"
+    answer = ExtractiveAnswerer(None, 0.8).answer(question, "nl", [ZORGSTART_ROL])
+    assert answer.answered and "zij-instromers" in answer.text
+    assert answer.text.endswith(
+        'Op het deel "Hoeveel geld is er voor vrijgegeven (Zorgstart)?" geven de documenten geen antwoord.'
+    )

@@ -134,3 +134,34 @@ def test_a_follow_up_can_be_read_with_its_conversations_topic():
     assert with_earlier_topic("Wanneer komt het rapport?", []) is None
     # A question that already holds the earlier topic gains nothing.
     assert with_earlier_topic("Wanneer wordt de inkoop sociaal domein geëvalueerd?", history) is None
+
+
+def test_each_part_of_a_compound_question_brings_its_own_passages():
+    from types import SimpleNamespace
+
+    from regioassist.assistant import PART_HITS, Assistant
+    from regioassist.models import Chunk, DocType, Hit
+
+    def hit(cid):
+        chunk = Chunk(id=cid, source=f"{cid}.txt", doc_hash="h", title=cid, doc_type=DocType.RESUME, text=cid, context="")
+        return Hit(chunk=chunk, score=0.5, dense_score=0.9)
+
+    found = {"Welke rol speelt Zorgstart?": ["rol1", "rol2", "rol3"], "Hoeveel geld is er vrijgegeven?": ["geld1", "w1"]}
+    asked = []
+
+    def retrieve(query, top_k, filters=None):
+        asked.append((query, top_k, filters))
+        return [hit(cid) for cid in found[query]][:top_k]
+
+    fake = SimpleNamespace(
+        retriever=SimpleNamespace(retrieve=retrieve), anchors=lambda: None, settings=SimpleNamespace(top_k=6)
+    )
+    whole = [hit(c) for c in ("w1", "w2", "rol1", "w3", "w4", "w5", "w6")]
+    merged = Assistant.with_parts(fake, whole, list(found), None)
+    # The best hit of the whole question stays first; each part's best follow; the rest fill up to top_k.
+    assert [h.chunk.id for h in merged] == ["w1", "rol1", "rol2", "geld1", "w2", "w3"]
+    assert [a[1] for a in asked] == [PART_HITS, PART_HITS]
+    # Filters the user set apply to every part.
+    asked.clear()
+    Assistant.with_parts(fake, whole, list(found), Filters(domain="Jeugd"))
+    assert {a[2] for a in asked} == {Filters(domain="Jeugd")}

@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from typing import Callable, Iterator, Sequence
 
-from regioassist.answer import CUE_STEMS, GENERIC_STEMS, ExtractiveAnswerer, topic_words
+from regioassist.answer import CUE_STEMS, GENERIC_STEMS, ExtractiveAnswerer, question_parts, topic_words
 from regioassist.config import Settings
 from regioassist.embedding import CachedEmbedder, Embedder
 from regioassist.generators import collect, make_generator
@@ -29,7 +29,7 @@ from regioassist.meetings import (
     may_ask_about_meetings,
     unknown_meeting,
 )
-from regioassist.models import Answer
+from regioassist.models import Answer, Hit
 from regioassist.prompts import load_phrases
 from regioassist.retrieval import HybridRetriever
 from regioassist.store import Filters
@@ -45,6 +45,7 @@ ANAPHORA = re.compile(
 LEADING_CONJUNCTION = re.compile(r"^\s*(?:en|and|maar|but)\s+(?=\w)", re.IGNORECASE)
 DANGLING_OVER = re.compile(r"\bover\s+(\w+)\s*[?.!]*$", re.IGNORECASE)
 MEETING_DAY_HINT = re.compile(r"\b(?:van|op|of|on)\s+\d{1,2}\s+[a-z]", re.IGNORECASE)  # cheap test before the records
+PART_HITS = 2  # passages each part of a compound question brings of its own (Assistant.with_parts)
 FOLLOW_UP_START = re.compile(r"^\s*(?:en|and|ook|also|maar|but|wat nog|en verder)\b", re.IGNORECASE)
 
 
@@ -201,6 +202,26 @@ class Assistant:
             reading = next(filter(None, (read_time(earlier, self.anchors) for earlier in reversed(history))), None)
         return reading
 
+    def with_parts(self, hits: Sequence[Hit], parts: Sequence[str], filters: Filters | None) -> list[Hit]:
+        """``hits`` of a compound question with the best passages of each part's own retrieval moved up.
+
+        "Welke rol speelt Zorgstart in het programma, en hoeveel geld is er in februari 2023 voor
+        vrijgegeven?" retrieves as a whole mostly for one part; each part, read with its own time
+        phrase, brings PART_HITS passages of its own right after the best hit of the whole.
+        """
+        merged = list(hits[:1])
+        seen = {h.chunk.id for h in merged}
+        for part in parts:
+            reading = None if filters else read_time(part, self.anchors)
+            scope = filters or (reading.filters if reading else Filters())
+            topical = without_phrase(part, reading.phrase) if reading and reading.applied and scope else part
+            for hit in self.retriever.retrieve(topical, top_k=PART_HITS, filters=scope or None):
+                if hit.chunk.id not in seen:
+                    seen.add(hit.chunk.id)
+                    merged.append(hit)
+        merged += [h for h in hits[1:] if h.chunk.id not in seen]
+        return merged[: self.settings.top_k]
+
     def ask(self, question: str, filters: Filters | None = None, history: Sequence[str] = ()) -> Answer:
         """The answer to ``question`` (a follow-up when ``history`` holds the earlier questions)."""
         return collect(self.ask_stream(question, filters, history))
@@ -244,6 +265,9 @@ class Assistant:
                 carried_hits = self.retriever.retrieve(carried, top_k=self.settings.top_k, filters=scope or None)
                 if best_dense(carried_hits) > best_dense(hits):
                     topical, hits, query = carried, carried_hits, carried
+            parts = question_parts(topical)
+            if len(parts) > 1:
+                hits = self.with_parts(hits, parts, filters)
             for piece in self.generator.stream(topical, language, hits):
                 if isinstance(piece, Answer):
                     answer = piece

@@ -33,6 +33,8 @@ REQUIRED_PHRASES: dict[str, set[str]] = {
     "missing_day": set(),
     "missing_name": set(),
     "decline_promised": set(),
+    # A part of a compound question no passage answers ("..., en hoeveel geld ...?").
+    "part_unanswered": {"part"},
     "decisions": {"topic"},
     "decisions_any": set(),
     "found": set(),

@@ -11,7 +11,7 @@ from regioassist.answer.citations import Citations, place_of
 from regioassist.answer.question import (
     ANSWER_CUES, CUE_STEMS, DATES, DAY_WORDS, DECISION_QUESTION, GENERIC_STEMS, LIST_QUESTION,
     MIN_UNKNOWN_TOPIC_CHARS, MUNICIPALITIES, UNIT_SIGNS, asked_name, counted_words, name_covered, names_in,
-    names_section, spans_documents, topic_words, wanted_cues,
+    names_section, question_parts, spans_documents, topic_words, wanted_cues,
 )
 from regioassist.answer.sentences import (
     AFTER_THE_MEETING, LIST_ITEMS, NEIGHBOUR_SHARE, PROPOSAL, RESTATES, announces, continuation, gives_name,
@@ -260,13 +260,45 @@ class ExtractiveAnswerer:
     # -- factual questions ----------------------------------------------------------------
 
     def _facts(self, question: str, language: str, hits: list[Hit], citations: Citations) -> str | None:
-        """The best-answering sentences; None when none holds the kind of information asked for."""
+        """The best-answering sentences; None when none holds the kind of information asked for.
+
+        A compound question ("Welke rol speelt X, en hoeveel geld is er voor vrijgegeven?") is
+        answered part by part (question.question_parts), so the second part is not crowded out
+        by the sentences that answer the first; a part no sentence answers is said to be open.
+        """
         per_hit = [split_sentences(hit.chunk.text) for hit in hits[:FACT_PASSAGES]]
         # A run of URLs is never quoted, however well its year or words match.
         candidates = [(rank, hit, s) for rank, (hit, ss) in enumerate(zip(hits, per_hit)) for s in ss if not is_debris(s)]
+        parts = question_parts(question)
+        if len(parts) == 1:
+            chosen = self._choose(question, language, hits, candidates)
+            if not chosen:
+                return None
+            return self._render(chosen, per_hit, [question] * len(chosen), language, citations)
+        chosen, asked_by, open_parts = [], [], []
+        for part in parts:
+            try:
+                picked = self._choose(part, language, hits, candidates)
+            except Unanswered:
+                picked = []
+            fresh = [c for c in picked if c not in chosen]
+            if not picked:
+                open_parts.append(part)
+            chosen += fresh
+            asked_by += [part] * len(fresh)
+        if not chosen:
+            return None
+        text = self._render(chosen, per_hit, asked_by, language, citations)
+        notes = [self.phrases[language]["part_unanswered"].format(part=part) for part in open_parts]
+        return "\n\n".join([text] + notes)
+
+    def _choose(
+        self, question: str, language: str, hits: list[Hit], candidates: list[tuple[int, Hit, str]]
+    ) -> list[tuple[int, Hit, str]]:
+        """The candidate sentences that answer ``question``, best first; [] when none gives what it asks."""
         required = [ANSWER_CUES[c] for c in wanted_cues(question) if ANSWER_CUES[c].required]
         if "day" in wanted_cues(question) and language == "nl" and self._dated_by_month_only(question, candidates):
-            return None
+            return []
         if required:
             # An amount or a date only answers when it stands in a passage about the question's
             # topic: "Wat kost de nieuwe sporthal?" is not answered by the cost of dyslexia care.
@@ -280,7 +312,7 @@ class ExtractiveAnswerer:
             ]
         candidates = [c for c in candidates if self._gives_what_is_asked(question, language, c[1], c[2])]
         if not candidates:
-            return None
+            return []
         many = LIST_QUESTION.search(question) is not None
         named = {id(h) for h in hits[:FACT_PASSAGES] if many and names_section(question, h.chunk.section)}
         if named and not required:
@@ -292,11 +324,9 @@ class ExtractiveAnswerer:
         else:
             scores = self._score_sentences(question, candidates)
         if not candidates:
-            return None
+            return []
         best = max(scores)
         limit, share = (LIST_SENTENCES, 0.75) if many else (self.max_sentences, 0.85)
-        chosen: list[int] = []
-        seen: set[str] = set()
         floor = best - (1 - share) * abs(best)
         eligible = [i for i, score in enumerate(scores) if score >= floor]
         if any(announces(question, candidates[i][1], candidates[i][2]) for i in eligible):
@@ -306,21 +336,31 @@ class ExtractiveAnswerer:
             # not the five best of whichever document resembles the question most.
             eligible = _best_per_source(candidates, scores)
             limit = SENTENCES_PER_SOURCE * MAX_SOURCES
+        chosen: list[int] = []
+        seen: set[str] = set()
         for i in sorted(eligible, key=lambda i: -scores[i]):
             key = " ".join(words(candidates[i][2]))  # overlapping chunks hold the same sentence: quote it once
             if key not in seen and len(chosen) < limit:
                 seen.add(key)
                 chosen.append(i)
-        chosen = sorted(chosen, key=lambda i: (candidates[i][0], candidates[i][1].chunk.start, i))
+        return [candidates[i] for i in chosen]
+
+    def _render(
+        self, chosen: list[tuple[int, Hit, str]], per_hit: list[list[str]], asked_by: list[str], language: str,
+        citations: Citations,
+    ) -> str:
+        """The chosen sentences under their places, in passage order, each with what completes it."""
+        order = sorted(range(len(chosen)), key=lambda i: (chosen[i][0], chosen[i][1].chunk.start, i))
+        seen = {" ".join(words(s)) for _, _, s in chosen}
         blocks: list[list[str]] = []
         current_place = None
-        for i in chosen:
-            rank, hit, sentence = candidates[i]
+        for i in order:
+            rank, hit, sentence = chosen[i]
             place = place_of(hit.chunk, language, self.phrases)
             if place != current_place:
                 blocks.append([f"{place}:"])
                 current_place = place
-            for quoted in [sentence] + continuation(sentence, per_hit[rank], question):
+            for quoted in [sentence] + continuation(sentence, per_hit[rank], asked_by[i]):
                 key = " ".join(words(quoted))
                 if quoted != sentence and key in seen:
                     continue

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from regioassist.chunking import DUTCH_MONTHS
-from regioassist.textutil import STOPWORDS, fold, stems
+from regioassist.textutil import STOPWORDS, content_words, fold, stems
 
 
 DECISION_QUESTION = re.compile(
@@ -255,6 +255,40 @@ def spans_documents(question: str) -> bool:
     """
     kinds = sum(bool(kind.search(question)) for kind in _DOCUMENT_KINDS)
     return kinds >= 2 or bool(_TWO_TIMES.search(question))
+
+
+# "Welke rol speelt X in het programma, en hoeveel geld is er voor vrijgegeven?": a second
+# question joined by "en"/"and" and opening with its own question word.
+_SECOND_QUESTION = re.compile(
+    r",?\s+(?:en|and)\s+(?=(?:wat|welke|welk|hoe|hoeveel|wanneer|waarom|wie|waar|per wanneer|vanaf wanneer|"
+    r"tot wanneer|what|which|how|when|why|who|where)\b)",
+    re.IGNORECASE,
+)
+MIN_PART_WORDS = 2  # content words each part needs to be asked on its own ("... en wat nog?" is no part)
+
+
+def question_parts(question: str) -> list[str]:
+    """The questions a compound question asks, each on its own; ``[question]`` when it asks one.
+
+    A later part that names nobody carries the names of the first: "hoeveel geld is er voor
+    vrijgegeven" is about the Zorgstart the first part named.
+
+    >>> question_parts("Welke rol speelt Zorgstart in het programma, en hoeveel geld is er voor vrijgegeven?")
+    ['Welke rol speelt Zorgstart in het programma?', 'Hoeveel geld is er voor vrijgegeven (Zorgstart)?']
+    >>> question_parts("Wie maakte gebruik van het spreekrecht en waarover?")
+    ['Wie maakte gebruik van het spreekrecht en waarover?']
+    """
+    pieces = [p.strip(" ,?.!") for p in _SECOND_QUESTION.split(question)]
+    if len(pieces) < 2 or any(len(content_words(p)) < MIN_PART_WORDS for p in pieces):
+        return [question]
+    first_names = names_in(pieces[0])[:1]
+    parts = []
+    for i, piece in enumerate(pieces):
+        text = piece[:1].upper() + piece[1:]
+        if i and first_names and not names_in(piece):
+            text += f" ({first_names[0]})"
+        parts.append(text + "?")
+    return parts
 
 
 def topic_words(question: str) -> str:
