@@ -157,11 +157,45 @@ def test_each_part_of_a_compound_question_brings_its_own_passages():
         retriever=SimpleNamespace(retrieve=retrieve), anchors=lambda: None, settings=SimpleNamespace(top_k=6)
     )
     whole = [hit(c) for c in ("w1", "w2", "rol1", "w3", "w4", "w5", "w6")]
-    merged = Assistant.with_parts(fake, whole, list(found), None)
+    merged = Assistant.with_parts(fake, whole, [(q, Filters()) for q in found])
     # The best hit of the whole question stays first; each part's best follow; the rest fill up to top_k.
     assert [h.chunk.id for h in merged] == ["w1", "rol1", "rol2", "geld1", "w2", "w3"]
     assert [a[1] for a in asked] == [PART_HITS, PART_HITS]
-    # Filters the user set apply to every part.
+    # Each part keeps its own time phrase as its scope; filters the user set win for every part.
+    compound = "Welke rol speelt Zorgstart in het programma, en hoeveel geld is er in februari 2023 voor vrijgegeven?"
+    parts = Assistant.parts_of(fake, compound, None)
+    assert [scope.date_from for _, scope in parts] == [None, dt.date(2023, 2, 1)]
+    assert not any("februari" in text for text, _ in parts)
+    user = Filters(domain="Jeugd")
+    assert {scope for _, scope in Assistant.parts_of(fake, compound, user)} == {user}
+
+
+def test_a_document_the_question_names_but_the_first_passages_lack_is_looked_up_on_its_own():
+    from types import SimpleNamespace
+
+    from regioassist.assistant import Assistant, named_documents
+    from regioassist.models import Chunk, DocType, Hit
+
+    def hit(cid, year):
+        chunk = Chunk(id=cid, source=f"{cid}.txt", doc_hash="h", title=cid, doc_type=DocType.RESUME, text=cid,
+                      context="", date=dt.date(year, 3, 1))
+        return Hit(chunk=chunk, score=0.5, dense_score=0.9)
+
+    asked = []
+
+    def retrieve(query, top_k, filters=None):
+        asked.append(filters)
+        return [hit("old", 2021)] if filters.date_from.year == 2021 else [hit("new9", 2023)]
+
+    fake = SimpleNamespace(retriever=SimpleNamespace(retrieve=retrieve), settings=SimpleNamespace(top_k=6))
+    fake.with_parts = lambda hits, parts: Assistant.with_parts(fake, hits, parts)
+    question = "Welke alternatieven komen in 2021 en 2023 naar voren?"
+    parts = [(question, scope) for scope in named_documents(question)]
+    all_2023 = [hit(f"new{i}", 2023) for i in range(6)]
+    covered = Assistant.covering(fake, all_2023, parts)
+    # Only 2021 was missing from the first passages: only 2021 is retrieved, and its passage comes second.
+    assert [f.date_from.year for f in asked] == [2021]
+    assert [h.chunk.id for h in covered][:3] == ["new0", "old", "new1"]
     asked.clear()
-    Assistant.with_parts(fake, whole, list(found), Filters(domain="Jeugd"))
-    assert {a[2] for a in asked} == {Filters(domain="Jeugd")}
+    both = [hit("new0", 2023), hit("old", 2021)]
+    assert Assistant.covering(fake, both, parts) == both and asked == []

@@ -17,6 +17,8 @@ import re
 from typing import Callable, Iterator, Sequence
 
 from regioassist.answer import CUE_STEMS, GENERIC_STEMS, ExtractiveAnswerer, question_parts, topic_words
+from regioassist.answer.question import spans_documents
+from regioassist.chunking import DUTCH_MONTHS
 from regioassist.config import Settings
 from regioassist.embedding import CachedEmbedder, Embedder
 from regioassist.generators import collect, make_generator
@@ -29,7 +31,7 @@ from regioassist.meetings import (
     may_ask_about_meetings,
     unknown_meeting,
 )
-from regioassist.models import Answer, Hit
+from regioassist.models import Answer, DocType, Hit
 from regioassist.prompts import load_phrases
 from regioassist.retrieval import HybridRetriever
 from regioassist.store import Filters
@@ -46,6 +48,7 @@ LEADING_CONJUNCTION = re.compile(r"^\s*(?:en|and|maar|but)\s+(?=\w)", re.IGNOREC
 DANGLING_OVER = re.compile(r"\bover\s+(\w+)\s*[?.!]*$", re.IGNORECASE)
 MEETING_DAY_HINT = re.compile(r"\b(?:van|op|of|on)\s+\d{1,2}\s+[a-z]", re.IGNORECASE)  # cheap test before the records
 PART_HITS = 2  # passages each part of a compound question brings of its own (Assistant.with_parts)
+PART_WINDOW = 5  # the first passages, which the answerer reads, must hold each document a question names
 FOLLOW_UP_START = re.compile(r"^\s*(?:en|and|ook|also|maar|but|wat nog|en verder)\b", re.IGNORECASE)
 
 
@@ -143,6 +146,44 @@ def scope_from_question(question: str, anchors: Anchors | Callable[[], Anchors] 
     return reading.filters if reading else Filters()
 
 
+# The kinds of document a question can name, and what each is in the index.
+NAMED_KINDS = (
+    (re.compile(r"\bprogramma\w*", re.I), DocType.PROGRAMMA),
+    (re.compile(r"\b(?:resum[eé]s?|overleg(?:gen)?|vergadering\w*|verslag\w*)\b", re.I), DocType.RESUME),
+    (re.compile(r"\b\w*brief\w*", re.I), DocType.RAADSINFORMATIEBRIEF),
+    (re.compile(r"\bvoorstel\w*", re.I), DocType.VOORSTEL),
+)
+_MONTHS = {name: i + 1 for i, name in enumerate(DUTCH_MONTHS)}
+TIME_MENTION = re.compile(rf"\b(?:({'|'.join(DUTCH_MONTHS)})\s+)?((?:19|20)\d{{2}})\b(?!\s*[-–]\s*\d)", re.I)
+
+
+def named_documents(question: str) -> list[Filters]:
+    """One scope per document a question about several documents names; [] for any other question.
+
+    >>> [f.date_from.isoformat() for f in named_documents("Welke alternatieven komen in 2021 en 2023 naar voren?")]
+    ['2021-01-01', '2023-01-01']
+    >>> [f.doc_type for f in named_documents("Wat zeggen het programma en de raadsinformatiebrief over X?")]
+    ['programma', 'raadsinformatiebrief']
+    >>> named_documents("Wat kost de dyslexiezorg in 2023?")
+    []
+    """
+    if not spans_documents(question):
+        return []
+    scopes = []
+    for match in TIME_MENTION.finditer(question):
+        if re.search(r"[-–]\s*$", question[: match.start()]):
+            continue  # the end of a span ("2022-2026") names the programme's period, not a document
+        month, year = _MONTHS.get((match.group(1) or "").lower()), int(match.group(2))
+        first = dt.date(year, month or 1, 1)
+        last = dt.date(year + (month == 12), (month % 12) + 1, 1) - dt.timedelta(days=1) if month else dt.date(year, 12, 31)
+        scopes.append(Filters(date_from=first, date_to=last))
+    kinds = [kind for pattern, kind in NAMED_KINDS if pattern.search(question)]
+    if len(kinds) >= 2:
+        scopes += [Filters(doc_type=kind.value) for kind in kinds]
+    scopes = list(dict.fromkeys(scopes))
+    return scopes if len(scopes) >= 2 else []
+
+
 class Assistant:
     """Retrieval plus the answerer over one local index."""
 
@@ -202,20 +243,48 @@ class Assistant:
             reading = next(filter(None, (read_time(earlier, self.anchors) for earlier in reversed(history))), None)
         return reading
 
-    def with_parts(self, hits: Sequence[Hit], parts: Sequence[str], filters: Filters | None) -> list[Hit]:
-        """``hits`` of a compound question with the best passages of each part's own retrieval moved up.
+    def parts_of(self, question: str, filters: Filters | None) -> list[tuple[str, Filters]]:
+        """What to retrieve besides the whole question, each with its scope; [] for a plain question.
 
-        "Welke rol speelt Zorgstart in het programma, en hoeveel geld is er in februari 2023 voor
-        vrijgegeven?" retrieves as a whole mostly for one part; each part, read with its own time
-        phrase, brings PART_HITS passages of its own right after the best hit of the whole.
+        - each question of a compound one, with the time phrase it names ("..., en hoeveel geld
+          is er in februari 2023 voor vrijgegeven?");
+        - a question about several documents, once per document it names: per year or month
+          ("in 2021 en 2023") and per kind ("het programma en het resumé"). Filters the user set
+          win over the documents the question names.
+        """
+        parts = question_parts(question)
+        if len(parts) > 1:
+            scoped = []
+            for part in parts:
+                reading = None if filters else read_time(part, self.anchors)
+                scope = filters or (reading.filters if reading else Filters())
+                scoped.append((without_phrase(part, reading.phrase) if reading and reading.applied and scope else part, scope))
+            return scoped
+        if filters:
+            return []
+        return [(question, scope) for scope in named_documents(question)]
+
+    def covering(self, hits: Sequence[Hit], parts: Sequence[tuple[str, Filters]]) -> list[Hit]:
+        """``hits`` with a passage of each document the question names among the first PART_WINDOW.
+
+        Only a document the whole question's retrieval left out is looked up on its own: "in 2021
+        en 2023" when the first passages are all of 2023.
+        """
+        window = hits[:PART_WINDOW]
+        missing = [(text, scope) for text, scope in parts if not any(scope.matches(h.chunk) for h in window)]
+        return self.with_parts(hits, missing) if missing else list(hits)
+
+    def with_parts(self, hits: Sequence[Hit], parts: Sequence[tuple[str, Filters]]) -> list[Hit]:
+        """``hits`` with the best PART_HITS passages of each part's own retrieval right after the first.
+
+        Retrieved as a whole, "Welke rol speelt Zorgstart in het programma, en hoeveel geld is er
+        voor vrijgegeven?" finds mostly what answers one part, and "Wat zeggen het programma en het
+        resumé over X?" mostly one document.
         """
         merged = list(hits[:1])
         seen = {h.chunk.id for h in merged}
-        for part in parts:
-            reading = None if filters else read_time(part, self.anchors)
-            scope = filters or (reading.filters if reading else Filters())
-            topical = without_phrase(part, reading.phrase) if reading and reading.applied and scope else part
-            for hit in self.retriever.retrieve(topical, top_k=PART_HITS, filters=scope or None):
+        for text, scope in parts:
+            for hit in self.retriever.retrieve(text, top_k=PART_HITS, filters=scope or None):
                 if hit.chunk.id not in seen:
                     seen.add(hit.chunk.id)
                     merged.append(hit)
@@ -265,9 +334,11 @@ class Assistant:
                 carried_hits = self.retriever.retrieve(carried, top_k=self.settings.top_k, filters=scope or None)
                 if best_dense(carried_hits) > best_dense(hits):
                     topical, hits, query = carried, carried_hits, carried
-            parts = question_parts(topical)
-            if len(parts) > 1:
-                hits = self.with_parts(hits, parts, filters)
+            parts = self.parts_of(topical, filters)
+            if len(question_parts(topical)) > 1:
+                hits = self.with_parts(hits, parts)
+            elif parts:
+                hits = self.covering(hits, parts)
             for piece in self.generator.stream(topical, language, hits):
                 if isinstance(piece, Answer):
                     answer = piece
