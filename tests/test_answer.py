@@ -369,3 +369,18 @@ def test_a_part_no_passage_answers_is_said_to_be_open():
     assert answer.text.endswith(
         'Op het deel "Hoeveel geld is er voor vrijgegeven (Zorgstart)?" geven de documenten geen antwoord.'
     )
+
+
+def test_a_question_word_meets_a_sentence_through_its_compound_parts():
+    from regioassist.compounds import CompoundSplitter
+
+    college = hit("r1", "Een notitie over het plan gaat naar het college.", section="Regioplan", date=dt.date(2023, 2, 23))
+    raad = hit("r2", "Een brief over het plan gaat naar de raadsleden.", section="Regiobeeld", date=dt.date(2023, 2, 23))
+    splitter = CompoundSplitter(["gemeente", "raadsleden", "college", "notitie", "brief", "plan"])
+    question = "Wat gaat er over het plan naar de gemeenteraadsleden?"
+    with_parts = ExtractiveAnswerer(None, 0.8, splitter=lambda: splitter).answer(question, "nl", [college, raad])
+    assert "Een brief over het plan gaat naar de raadsleden." in with_parts.text
+    assert "notitie" not in with_parts.text
+    # Word for word, both sentences share as much with the question: both are quoted, the first passage's first.
+    plain = ExtractiveAnswerer(None, 0.8).answer(question, "nl", [college, raad])
+    assert "notitie" in plain.text and "brief" in plain.text

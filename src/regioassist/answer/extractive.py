@@ -21,7 +21,7 @@ from regioassist.compounds import CompoundSplitter
 from regioassist.embedding import Embedder
 from regioassist.models import Answer, Hit
 from regioassist.prompts import DEFAULT_PHRASES, load_phrases
-from regioassist.textutil import STOPWORDS, fold, split_sentences, stems, words
+from regioassist.textutil import STOPWORDS, content_words, fold, split_sentences, stems, words
 
 
 FACT_PASSAGES = 5  # passages whose sentences compete to answer a factual question
@@ -431,12 +431,18 @@ class ExtractiveAnswerer:
         e.g. 2 of 3 question stems present (0.67) + cosine 0.86 + 0.05 = 1.58.
         """
         wanted = stems(question) - GENERIC_STEMS or stems(question)
+        # A question word also meets a sentence through a compound part: "gemeenteraadsleden" ~ "raden".
+        splitter = self._splitter()
+        parts = {stem: stems(" ".join(splitter.split(fold(word)))) for word in content_words(question)
+                 for stem in stems(word) if stem in wanted} if splitter is not None else {}
         lexical = []
         for _, hit, sentence in candidates:
             # Words the passage's context already answers ("februari 2023" for a passage of that
             # meeting) scope the question; the sentence must answer the rest.
             own = wanted - stems(hit.chunk.context) or wanted
-            lexical.append(len(own & stems(sentence)) / len(own) if own else 0.0)
+            said = self._word_stems(sentence) if parts else stems(sentence)
+            met = sum(1 for stem in own if stem in said or parts.get(stem, set()) & said)
+            lexical.append(met / len(own) if own else 0.0)
         dense = [0.0] * len(candidates)
         if self.embedder is not None and candidates:
             q = self.embedder.embed([question], kind="query")[0]
