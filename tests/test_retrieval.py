@@ -5,7 +5,15 @@ import pytest
 
 from regioassist.keyword import KeywordIndex
 from regioassist.models import Chunk, DocType
-from regioassist.retrieval import HybridRetriever, SectionTitles, reciprocal_rank_fusion, score_fusion
+from regioassist.retrieval import (
+    HybridRetriever,
+    SectionTitles,
+    asks_what_is_proposed,
+    decision_sections_first,
+    is_decision_heading,
+    reciprocal_rank_fusion,
+    score_fusion,
+)
 from regioassist.store import Filters, MemoryStore
 
 pytestmark = pytest.mark.unit
@@ -166,3 +174,73 @@ def test_titles_follow_a_rebuilt_keyword_index():
     store.upsert("001.txt", [item], np.array([[0.6, 0.8]], dtype=np.float32))
     current["index"] = KeywordIndex.build(["a", "item"], [first.indexed_text, item.indexed_text])
     assert [h.chunk.id for h in retriever.retrieve(QUESTION, top_k=1)] == ["item"]
+
+
+# --- a proposal's decision section, for a question on what is proposed ---------------------------
+
+def proposal_retriever(query_vector=(1.0, 0.0)):
+    """A proposal (Behandeling, Voorstel, Toelichting) and a resumé item between them in rank.
+
+    dense cosines with (1, 0): procedure table 1.0, resumé item 0.8, Voorstel 0.6, Toelichting 0.0.
+    """
+    proposal = [
+        chunk("table", "003.txt", "Behandeling", "Datum Overleg Doel Conclusie Vaststellen lokale teams"),
+        chunk("decide", "003.txt", "Voorstel", "Voorstel 1. Kennisnemen van het overzicht van de lokale teams."),
+        chunk("explain", "003.txt", "Toelichting", "De gemeenten werken aan lokale teams."),
+    ]
+    item = chunk("item", "000.txt", "Mededelingen", "Het overleg bespreekt de lokale teams.")
+    store = MemoryStore()
+    store.upsert("003.txt", proposal, np.array([[1.0, 0.0], [0.6, 0.8], [0.0, 1.0]], dtype=np.float32))
+    store.upsert("000.txt", [item], np.array([[0.8, 0.6]], dtype=np.float32))
+    chunks = store.all_chunks()
+    keyword = KeywordIndex.build([c.id for c in chunks], [c.indexed_text for c in chunks])
+    return HybridRetriever(store, keyword, QueryVector(list(query_vector)))
+
+
+def test_a_question_on_what_is_proposed_puts_the_decision_section_first():
+    retriever = proposal_retriever()
+    for question in ("Wat wordt het PFHO gevraagd te besluiten over de lokale teams?",
+                     "What is the PFHO asked to agree to in the proposal on local teams?"):
+        ranked = [h.chunk.id for h in retriever.retrieve(question, top_k=4)]
+        # "decide" leads its own document; the resumé item stays between the proposal's other chunks
+        assert ranked == ["decide", "table", "item", "explain"], question
+
+
+def test_other_questions_on_a_proposal_keep_the_retrieved_order():
+    retriever = proposal_retriever()
+    question = "Wanneer adviseerde het directieoverleg over de lokale teams?"
+    assert [h.chunk.id for h in retriever.retrieve(question, top_k=4)] == ["table", "item", "decide", "explain"]
+
+
+def test_the_decision_section_does_not_jump_a_better_document():
+    # query (1, 0.4): dense item 1.04, table 1.0, decide 0.92. The resumé item keeps the lead;
+    # the Voorstel moves up only within its own document, above the procedure table.
+    retriever = proposal_retriever(query_vector=(1.0, 0.4))
+    question = "Wat wordt het PFHO gevraagd te besluiten over de lokale teams?"
+    assert [h.chunk.id for h in retriever.retrieve(question, top_k=4)] == ["item", "decide", "table", "explain"]
+    plain = "Wat is er gezegd over de lokale teams?"
+    assert [h.chunk.id for h in retriever.retrieve(plain, top_k=4)] == ["item", "table", "decide", "explain"]
+
+
+def test_proposal_questions_and_decision_headings():
+    assert asks_what_is_proposed("Wat wordt er voorgesteld over de inkoop?")
+    assert asks_what_is_proposed("Wat houdt het voorstel in?")
+    assert asks_what_is_proposed("Het PFHO wordt gevraagd in te stemmen met wat?")
+    assert asks_what_is_proposed("What is proposed for the local teams?")
+    assert not asks_what_is_proposed("Wat was de conclusie van het Regieteam over het voorstel over de teams?")
+    assert not asks_what_is_proposed("Hoe wordt voorstel 3 gefinancierd?")
+    assert not asks_what_is_proposed("What did the proposal cost?")
+    assert [is_decision_heading(h) for h in ("Voorstel", "Beslispunten", "2. Voorgesteld besluit:", "Te besluiten")] == [
+        True] * 4
+    assert [is_decision_heading(h) for h in ("Behandeling", "Raadvoorstel", "Voorstel aanbesteding", None)] == [False] * 4
+    assert SectionTitles({"a": "Voorstel", "b": "Behandeling", "c": None}).decisions == {"a"}
+
+
+def test_decision_sections_first_keeps_named_chunks_in_place():
+    fused = [("n", 1.9), ("a1", 0.9), ("a2", 0.5)]
+    sources = {"n": "a", "a1": "a", "a2": "a"}
+    # "n" (a named item's chunk) keeps the lead; the decision chunk moves above "a1" only
+    assert decision_sections_first(fused, {"a2"}, sources, fixed={"n"}) == [("n", 1.9), ("a2", 0.9), ("a1", 0.9)]
+    # a decision chunk that is already its document's first stays; an unknown source changes nothing
+    assert decision_sections_first(fused, {"n"}, sources) == fused
+    assert decision_sections_first(fused, {"a2"}, {}) == fused

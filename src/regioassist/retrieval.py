@@ -12,6 +12,12 @@ the question names word for word ("Wat is er gezegd over Inkoop
 poortwachtersfunctie ernstige dyslexie?"), so the item a user names outranks a
 passage that only resembles the question.
 
+A question that asks what is proposed or what a body is asked to decide ("Wat wordt het
+PFHO gevraagd te besluiten over ...?") moves a proposal's decision section ("Voorstel",
+"Beslispunten") among the candidates up to the head of its own document's candidates: the
+document keeps the rank retrieval gave it, and within it the section that answers leads
+(``decision_sections_first``).
+
 >>> reciprocal_rank_fusion([["a", "b"], ["b", "c"]], k=60)[0][0]
 'b'
 >>> [(cid, round(s, 2)) for cid, s in score_fusion({"a": 0.9, "b": 0.8}, {"b": 4.0}, dense_weight=0.7)]
@@ -19,10 +25,13 @@ passage that only resembles the question.
 >>> titles = SectionTitles({"c1": "Jeugdhulp met verblijf", "c2": "Rondvraag"})
 >>> titles.named_in("Wat is besloten over jeugdhulp met verblijf?")
 ['c1']
+>>> asks_what_is_proposed("Wat wordt het PFHO gevraagd te besluiten?"), asks_what_is_proposed("Wanneer kwam het voorstel?")
+(True, False)
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Callable, Iterable, Mapping, Sequence, Union
 
@@ -113,15 +122,88 @@ def _contains(words_: tuple[str, ...], part: tuple[str, ...]) -> bool:
     return any(words_[i : i + n] == part for i in range(len(words_) - n + 1))
 
 
+# The headings under which a proposal states what its body is asked to decide, folded; a
+# leading number ("2. Voorstel") does not count. "Behandeling" (the procedure table) is not one.
+DECISION_HEADINGS = frozenset(title_words(h) for h in (
+    "Voorstel", "Voorstellen", "Beslispunt", "Beslispunten", "Besluit", "Voorgesteld besluit",
+    "Voorgestelde besluiten", "Ontwerpbesluit", "Te besluiten", "Gevraagd besluit", "Gevraagde besluiten",
+    "Proposal", "Proposed decision", "Decision points",
+))
+
+# A question asking what is proposed or what a body is asked to decide. "Het voorstel over X"
+# alone names a document ("Wanneer adviseerde het directieoverleg over het voorstel ...?").
+_ASKS_PROPOSED = re.compile(
+    r"\bgevraagd\s+(?:om\s+)?(?:\w+\s+)?te\s+\w+"  # gevraagd te besluiten / in te stemmen / om kennis te nemen
+    r"|\b(?:wat|welke?)\b[^?]{0,40}\bvoorgesteld\b"  # wat wordt (er) voorgesteld
+    r"|\b(?:wat|welke?)\s+(?:is|zijn|houdt|houden|behelst|behelzen|staat|staan)\s+(?:er\s+)?(?:in\s+)?"
+    r"(?:het|de|dit)\s+(?:voorstel\w*|beslispunt\w*)"  # wat houdt het voorstel in, wat zijn de beslispunten
+    r"|\bbeslispunt\w*|\bvoorgestelde?\s+besluit\w*"
+    r"|\basked\s+to\s+(?:agree|decide|approve|adopt|endorse|consent|note|take\s+note)"
+    r"|\bwhat\b[^?]{0,40}\bpropos(?:ed|es|e)\b"  # what is proposed, what does it propose
+    r"|\bwhat\s+(?:is|are|does)\s+(?:in\s+)?the\s+proposal\b|\bproposed\s+decisions?\b|\bdecision\s+points?\b",
+    re.IGNORECASE,
+)
+
+
+def asks_what_is_proposed(question: str) -> bool:
+    """Does ``question`` ask what is proposed, or what a body is asked to decide or agree to?"""
+    return bool(_ASKS_PROPOSED.search(question))
+
+
+def is_decision_heading(section: str | None) -> bool:
+    """'Voorstel', 'Beslispunten', '2. Voorgesteld besluit:' -> True; 'Behandeling', 'Raadvoorstel' -> False."""
+    return tuple(w for w in title_words(section or "") if not w.isdigit()) in DECISION_HEADINGS
+
+
+def decision_sections_first(
+    fused: Sequence[tuple[str, float]],
+    decisions: Iterable[str],
+    source_of: Mapping[str, str],
+    fixed: Iterable[str] = (),
+) -> list[tuple[str, float]]:
+    """``fused`` with each chunk of ``decisions`` moved up to just before the first chunk of its own
+    document, taking that chunk's score; the documents keep their order and ``fixed`` chunks (a named
+    item's) their places. A decision chunk whose document has no chunk above it stays where it is.
+
+    >>> decision_sections_first([("a1", 0.9), ("b1", 0.6), ("a2", 0.4)], {"a2"}, {"a1": "a", "b1": "b", "a2": "a"})
+    [('a2', 0.9), ('a1', 0.9), ('b1', 0.6)]
+    """
+    decisions, fixed = set(decisions) - set(fixed), set(fixed)
+    head: dict[str, str] = {}  # source -> its first movable chunk so far
+    before: dict[str, list[str]] = defaultdict(list)  # head id -> the decision chunks placed before it
+    moved = set()
+    for cid, _ in fused:
+        source = source_of.get(cid)
+        if source is None or cid in fixed:
+            continue
+        if cid in decisions and source in head:
+            before[head[source]].append(cid)
+            moved.add(cid)
+        head.setdefault(source, cid)
+    out = []
+    for cid, score in fused:
+        out += [(d, score) for d in before.get(cid, ())]
+        if cid not in moved:
+            out.append((cid, score))
+    return out
+
+
 class SectionTitles:
-    """Chunk ids by the title of their agenda item or section, to find the titles a question names."""
+    """Chunk ids by the title of their agenda item or section, to find the titles a question names.
+
+    ``decisions`` holds the chunks under a proposal's decision heading (``DECISION_HEADINGS``).
+    """
 
     def __init__(self, sections: Mapping[str, str | None]) -> None:
         self._ids: dict[tuple[str, ...], list[str]] = defaultdict(list)
+        decisions = []
         for cid, section in sections.items():
             title = title_words(section or "")
             if title and _names_an_item(title):
                 self._ids[title].append(cid)
+            if title and is_decision_heading(section):
+                decisions.append(cid)
+        self.decisions = frozenset(decisions)
 
     @classmethod
     def from_store(cls, store: VectorStore) -> "SectionTitles":
@@ -209,8 +291,11 @@ class HybridRetriever:
         if mask is not None:
             named = [cid for cid in named if keyword_index.passes(cid, mask)]
         fused = self._fuse(dense_scores, keyword, named)
+        decisions = self.section_titles(keyword_index).decisions
+        if decisions and asks_what_is_proposed(query):
+            fused = self._decisions_first(fused, decisions, chunks, named)
         top = [cid for cid, _ in fused[:top_k]]
-        missing = [cid for cid in top if cid not in chunks]
+        missing = [cid for cid in top if cid not in chunks or cid not in dense_scores]
         if missing:
             self._fill(missing, query_vector, chunks, dense_scores)
         fused_scores = dict(fused)
@@ -246,9 +331,27 @@ class HybridRetriever:
         boosted += [(cid, NAMED_TITLE_BONUS) for cid in named if cid not in fused_ids]
         return sorted(boosted, key=lambda kv: -kv[1])  # stable: ties keep the fused order
 
+    def _decisions_first(
+        self, fused: list[tuple[str, float]], decisions: frozenset[str], chunks: dict, named: list[str]
+    ) -> list[tuple[str, float]]:
+        """``fused`` with the candidates under a decision heading leading their documents' candidates.
+
+        Reads (into ``chunks``) only the keyword-only candidates ranked above the last such chunk,
+        to learn their documents: a few ids, never the whole store.
+        """
+        positions = [i for i, (cid, _) in enumerate(fused) if cid in decisions]
+        if not positions:
+            return fused
+        unknown = [cid for cid, _ in fused[: positions[-1] + 1] if cid not in chunks]
+        if unknown:
+            chunks.update(self.store.get(unknown))
+        source_of = {cid: chunks[cid].source for cid, _ in fused[: positions[-1] + 1] if cid in chunks}
+        return decision_sections_first(fused, decisions, source_of, fixed=named)
+
     def _fill(self, ids: list[str], query_vector: np.ndarray, chunks: dict, dense_scores: dict) -> None:
         """Keyword-only hits still get their chunk and their cosine similarity to the query."""
-        by_id = self.store.get(ids)
+        unread = [cid for cid in ids if cid not in chunks]  # _decisions_first may have read some
+        by_id = self.store.get(unread) if unread else {}
         vectors = self.store.embeddings(ids)
         for cid in ids:
             if cid in by_id:
