@@ -364,3 +364,26 @@ def test_the_agenda_of_the_part_of_a_meeting_a_question_names(meetings):
     assert "Governance BORN" not in bullets(answer)  # a Jeugd en Onderwijs item
     whole = ask(meetings, "Welke agendapunten had het overleg van 23 februari 2023?")
     assert "Governance BORN" in bullets(whole) and "Banenafspraak" in bullets(whole)
+
+
+def test_absence_in_the_part_a_question_names_leads_with_that_parts_own_statement(meetings):
+    answer = ask(meetings, "Wie ontbraken er bij het deel Werk en Participatie van het overleg van 23 februari 2023?")
+    assert answer.text.splitlines()[0] == "Dit staat in de documenten:"
+    # the part's own sentence first (cited [1], ranked first), then the header's list as context
+    assert bullets(answer) == ["Joke Lanphen en Maarten Hoelscher zijn afwezig.", "Roland Boom (Huizen, Onderwijs)"]
+    assert "Deze mensen staan als afwezig in de kop van het verslag:" in answer.text
+    assert "Verder in het verslag" not in answer.text  # not said twice
+    first, header = answer.citations
+    assert (first.domain, first.agenda_item, first.quote) == (
+        "Werk en Participatie", "Agenda en mededelingen", "Joke Lanphen en Maarten Hoelscher zijn afwezig.")
+    assert (header.agenda_item, header.quote) == (None, "Afwezig Roland Boom (Huizen, Onderwijs)")
+    assert answer.hits[0].chunk.section == "Agenda en mededelingen" and answer.hits[1].chunk.outline is not None
+
+
+def test_absence_in_a_named_part_without_its_own_statement_answers_from_the_header(meetings):
+    # Jeugd en Onderwijs says nothing of its own on absence: the answer is that of the whole meeting.
+    whole = ask(meetings, "Wie ontbraken er bij het overleg van 23 februari 2023?")
+    part = ask(meetings, "Wie ontbraken er bij het deel Jeugd en Onderwijs van het overleg van 23 februari 2023?")
+    assert part.text == whole.text
+    assert part.text.splitlines()[0] == "Deze mensen staan als afwezig in de kop van het verslag:"
+    assert part.hits[0].chunk.outline is not None

@@ -39,7 +39,7 @@ from typing import Callable, Iterable, Sequence
 
 from regioassist.answer import Citations, format_date, topic_words
 from regioassist.metadata import FIELD, MEETING_TYPES, MONTHS, dutch_date
-from regioassist.models import AgendaEntry, Answer, Chunk, DocType, Hit, Outline, Person
+from regioassist.models import AgendaEntry, Answer, Chunk, DocType, Hit, Mention, Outline, Person
 from regioassist.prompts import DEFAULT_PHRASES, load_phrases
 from regioassist.store import Filters, VectorStore, domain_key
 
@@ -250,8 +250,10 @@ def answer_from_structure(
         return None  # no meeting of the time asked about: retrieval says so, or finds it elsewhere
     writer = _Writer(phrases[language], language, Citations())
     text = writer.write(kind, question, fitting, named, filters)
-    # The evidence, ranked: the headers the answer rests on, then the passages that add to them.
-    hits = tuple(sorted(writer.citations.hits, key=lambda hit: hit.chunk.outline is None))
+    # The evidence, ranked: the passages the answer leads with (a named part's own statement),
+    # then the headers the answer rests on, then the passages that add to them.
+    led, rest = writer.citations.hits[: writer.lead], writer.citations.hits[writer.lead :]
+    hits = tuple(led + sorted(rest, key=lambda hit: hit.chunk.outline is None))
     return Answer(question, language, True, text, writer.citations.build(), hits)
 
 
@@ -303,6 +305,7 @@ class _Writer:
     phrases: dict[str, str]
     language: str
     citations: Citations
+    lead: int = 0  # how many of the first citations the answer leads with, ahead of the headers
 
     def write(self, kind: str, question: str, records: list[MeetingRecord], named: list[str],
               filters: Filters | None) -> str:
@@ -316,7 +319,7 @@ class _Writer:
             return self._agenda(records, (filters.domain if filters else None) or named_domain(question, records))
         if kind == "person":
             return self._persons(records, named)
-        return self._people(kind, question, records)
+        return self._people(kind, question, records, named_domain(question, records) if kind == "absent" else None)
 
     def _cite(self, chunk: Chunk, quote: str) -> str:
         return f"[{self.citations.cite(Hit(chunk, 1.0), quote)}]"
@@ -343,12 +346,31 @@ class _Writer:
             blocks.append(f"{self._place(record)}\n{line}")
         return "\n\n".join(blocks)
 
-    def _people(self, kind: str, question: str, records: list[MeetingRecord]) -> str:
-        """Who was present or absent, per meeting; only those of a municipality the question names."""
+    def _people(self, kind: str, question: str, records: list[MeetingRecord], part: str | None = None) -> str:
+        """Who was present or absent, per meeting; only those of a municipality the question names.
+
+        When the question names a part of the meeting ("het deel Werk en Participatie") and that
+        part's own passages say who was absent, those lead; the header's list follows as context.
+        """
         places = {p.municipality for r in records for p in r.outline.present + r.outline.absent if p.municipality}
         town = next((m for m in sorted(places) if re.search(rf"\b{re.escape(m)}\b", question)), None)
         key = f"meeting_{kind}_from" if town else f"meeting_{kind}"
-        blocks = [self.phrases[key].format(municipality=town)]
+
+        def names(record: MeetingRecord) -> list[str] | None:  # whose body mentions count, with a town
+            listed: tuple[Person, ...] = getattr(record.outline, kind)
+            return [p.name for p in ([p for p in listed if p.municipality == town] or listed)] if town else None
+
+        led = {r.source: [m for m in self._absences(r, names(r)) if part and domain_key(m.domain) == domain_key(part)]
+               for r in records}
+        blocks = []
+        for record in records:
+            for mention in led[record.source]:
+                blocks.append(f"{self._place(record)[:-1]} ({self._mention_place(mention)}):\n"
+                              f"- {mention.text} {self._cite_mention(record, mention)}")
+        self.lead = len(self.citations.hits)
+        if blocks:
+            blocks.insert(0, self.phrases["found"])
+        blocks.append(self.phrases[key].format(municipality=town))
         for record in records:
             listed: tuple[Person, ...] = getattr(record.outline, kind)
             quote = record.outline.line("aanwezig" if kind == "present" else "afwezig")
@@ -365,7 +387,7 @@ class _Writer:
             if listed and quote and not _starts_with(quote, listed[0]):
                 lines.append(self.phrases["meeting_incomplete"])
             blocks.append("\n".join(lines))
-            blocks += self._mentions(record, [p.name for p in shown] if town else None)
+            blocks += self._mentions(record, names(record), skip=led[record.source])
         return "\n\n".join(blocks)
 
     def _persons(self, records: list[MeetingRecord], names: list[str]) -> str:
@@ -385,18 +407,23 @@ class _Writer:
             blocks += self._mentions(record, names)
         return "\n\n".join(blocks)
 
-    def _mentions(self, record: MeetingRecord, names: list[str] | None) -> list[str]:
+    def _absences(self, record: MeetingRecord, names: list[str] | None) -> list[Mention]:
         """Body sentences on absence ("X en Y zijn afwezig."), those naming ``names`` when given."""
-        blocks = []
-        for mention in record.outline.absences:
-            if names is not None and not any(n in mention.text for n in names):
-                continue
-            place = ", ".join(filter(None, (mention.domain, mention.agenda_item and
-                                            f'{self.phrases["item"]} "{mention.agenda_item}"')))
-            chunk = record.item_chunk(mention.agenda_item, mention.domain, mention.text)
-            blocks.append(f"{self.phrases['meeting_also'].format(place=place)}\n"
-                          f"- {mention.text} {self._cite(chunk, mention.text)}")
-        return blocks
+        return [m for m in record.outline.absences if names is None or any(n in m.text for n in names)]
+
+    def _mention_place(self, mention: Mention) -> str:
+        """'Werk en Participatie, agendapunt "Agenda en mededelingen"': where a body sentence stands."""
+        return ", ".join(filter(None, (mention.domain, mention.agenda_item and
+                                       f'{self.phrases["item"]} "{mention.agenda_item}"')))
+
+    def _cite_mention(self, record: MeetingRecord, mention: Mention) -> str:
+        return self._cite(record.item_chunk(mention.agenda_item, mention.domain, mention.text), mention.text)
+
+    def _mentions(self, record: MeetingRecord, names: list[str] | None, skip: Sequence[Mention] = ()) -> list[str]:
+        """The body sentences on absence, under "Verder in het verslag"; ``skip`` those already given."""
+        return [f"{self.phrases['meeting_also'].format(place=self._mention_place(mention))}\n"
+                f"- {mention.text} {self._cite_mention(record, mention)}"
+                for mention in self._absences(record, names) if mention not in skip]
 
     def _agenda(self, records: list[MeetingRecord], domain: str | None) -> str:
         """Every agenda item, meeting by meeting, under its domain; each cited to its heading."""
