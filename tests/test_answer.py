@@ -384,3 +384,17 @@ def test_a_question_word_meets_a_sentence_through_its_compound_parts():
     # Word for word, both sentences share as much with the question: both are quoted, the first passage's first.
     plain = ExtractiveAnswerer(None, 0.8).answer(question, "nl", [college, raad])
     assert "notitie" in plain.text and "brief" in plain.text
+
+
+def test_a_sentence_giving_its_reason_by_pointing_back_is_quoted_with_the_sentence_before_it():
+    passage = hit(
+        "j", "Het project startte in januari. Er waren minder aanmeldingen dan verwacht. "
+        "Om die reden lassen we een pauze in voor het project.",
+        section="Join us", date=dt.date(2021, 5, 1),
+    )
+    answer = ExtractiveAnswerer(None, 0.8).answer("Waarom is er een pauze in het project?", "nl", [passage])
+    assert "- Er waren minder aanmeldingen dan verwacht. [1]\n- Om die reden lassen we een pauze in" in answer.text
+    assert "januari" not in answer.text
+    # A sentence that does not point back is quoted alone.
+    plain = hit("k", "Er waren minder aanmeldingen. Er is een pauze in het project.", section="X", date=dt.date(2021, 5, 1))
+    assert "aanmeldingen" not in ExtractiveAnswerer(None, 0.8).answer("Is er een pauze in het project?", "nl", [plain]).text

@@ -14,7 +14,7 @@ from regioassist.answer.question import (
     names_section, question_parts, spans_documents, topic_words, wanted_cues,
 )
 from regioassist.answer.sentences import (
-    AFTER_THE_MEETING, LIST_ITEMS, NEIGHBOUR_SHARE, PROPOSAL, RESTATES, announces, continuation, gives_name,
+    AFTER_THE_MEETING, LIST_ITEMS, NEIGHBOUR_SHARE, PROPOSAL, RESTATES, announces, antecedent, continuation, gives_name,
     is_debris, names_asked_year, on_topic,
 )
 from regioassist.compounds import CompoundSplitter
@@ -360,7 +360,8 @@ class ExtractiveAnswerer:
             if place != current_place:
                 blocks.append([f"{place}:"])
                 current_place = place
-            for quoted in [sentence] + continuation(sentence, per_hit[rank], asked_by[i]):
+            before = antecedent(sentence, per_hit[rank])
+            for quoted in before + [sentence] + continuation(sentence, per_hit[rank], asked_by[i]):
                 key = " ".join(words(quoted))
                 if quoted != sentence and key in seen:
                     continue

@@ -78,7 +78,7 @@ ANSWER_CUES = {
     # "Waarom ...?" is answered by the sentence that gives a reason.
     "why": AnswerCue(
         re.compile(r"\b(?:waarom|om welke reden|why|for what reason)\b", re.I),
-        re.compile(r"\b(?:omdat|doordat|vanwege|wegens|als gevolg|reden|oorzaak|daardoor|zodat|because|due to)\b", re.I),
+        re.compile(r"\b(?:omdat|doordat|vanwege|wegens|als gevolg|reden|oorzaak|daardoor|hierdoor|daarom|zodat|because|due to)\b", re.I),
         False,
     ),
     # A decision question answered from passages without recorded decisions: the sentences that

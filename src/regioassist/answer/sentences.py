@@ -135,6 +135,27 @@ def continuation(sentence: str, sentences: list[str], question: str) -> list[str
     return []
 
 
+# A sentence that gives its reason by pointing back: the reason is the sentence before it.
+FOR_THAT_REASON = re.compile(
+    r"^(?:om die reden|om deze reden|daarom|hierom|hierdoor|daardoor|vandaar|dit is de reden|dat is de reden|"
+    r"for this reason|therefore)\b",
+    re.IGNORECASE,
+)
+
+
+def antecedent(sentence: str, sentences: list[str]) -> list[str]:
+    """The sentence before one that opens with "Om die reden", "Daarom", "Hierdoor": what it rests on.
+
+    >>> antecedent("Om die reden lassen we een pauze in.", ["Er waren minder aanmeldingen.", "Om die reden lassen we een pauze in."])
+    ['Er waren minder aanmeldingen.']
+    """
+    if not FOR_THAT_REASON.match(sentence) or sentence not in sentences:
+        return []
+    at = sentences.index(sentence)
+    before = sentences[at - 1] if at else ""
+    return [before] if before and not is_debris(before) and not before.rstrip().endswith(":") else []
+
+
 def on_topic(topic: set[str], text: str) -> bool:
     """More than half of the topic's stems occur in ``text`` (all of them for a two-word topic)."""
     return len(topic & stems(text)) > len(topic) / 2
