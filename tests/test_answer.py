@@ -398,3 +398,37 @@ def test_a_sentence_giving_its_reason_by_pointing_back_is_quoted_with_the_senten
     # A sentence that does not point back is quoted alone.
     plain = hit("k", "Er waren minder aanmeldingen. Er is een pauze in het project.", section="X", date=dt.date(2021, 5, 1))
     assert "aanmeldingen" not in ExtractiveAnswerer(None, 0.8).answer("Is er een pauze in het project?", "nl", [plain]).text
+
+
+PROPOSAL_POINTS = hit(
+    "v",
+    "Voorstel 1. Kennisnemen van het overzicht van de lokale teams.\n\n"
+    "Voorstel 2. Kennisnemen van de volgende twee opgaven:\n1) Een visie op jeugdhulp opstellen.\n"
+    "2) De inkoop van jeugdhulp verkennen.\n\n"
+    "Voorstel 3. Instemmen met een plan van aanpak voor de lokale teams.",
+    section="Voorstel", date=dt.date(2025, 11, 27),
+)
+PROPOSAL_BACKGROUND = hit(
+    "t", "De lokale teams zijn in de regio sterk in ontwikkeling en gemeenten willen de lokale teams versterken.",
+    section="Toelichting", date=dt.date(2025, 11, 27),
+)
+
+
+def test_what_a_body_is_asked_to_decide_is_answered_with_the_proposals_points_in_order():
+    question = "Wat wordt het PFHO gevraagd te besluiten over de lokale teams?"
+    answer = ExtractiveAnswerer(None, 0.8).answer(question, "nl", [PROPOSAL_POINTS, PROPOSAL_BACKGROUND])
+    lines = [line for line in answer.text.splitlines() if line.startswith("- ")]
+    assert [line.split(" [")[0] for line in lines] == [
+        "- Kennisnemen van het overzicht van de lokale teams.",
+        "- Kennisnemen van de volgende twee opgaven:",
+        "- 1) Een visie op jeugdhulp opstellen.",
+        "- 2) De inkoop van jeugdhulp verkennen.",
+        "- Instemmen met een plan van aanpak voor de lokale teams.",
+    ]  # the bare labels "Voorstel 2." and "Voorstel 3." are not quoted
+    # A proposal about another topic is no answer to what is proposed about this one.
+    other = ExtractiveAnswerer(None, 0.8).answer(
+        "Wat wordt er voorgesteld over de Tomingroep?", "nl",
+        [hit("g", "Voorgesteld wordt de Tomingroep te laten adviseren.", section="Tomingroep", date=dt.date(2021, 3, 18)),
+         PROPOSAL_POINTS],
+    )
+    assert "Tomingroep te laten adviseren" in other.text and "Kennisnemen" not in other.text

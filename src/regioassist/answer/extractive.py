@@ -21,6 +21,7 @@ from regioassist.compounds import CompoundSplitter
 from regioassist.embedding import Embedder
 from regioassist.models import Answer, Hit
 from regioassist.prompts import DEFAULT_PHRASES, load_phrases
+from regioassist.retrieval import asks_what_is_proposed, is_decision_heading
 from regioassist.textutil import STOPWORDS, content_words, fold, split_sentences, stems, words
 
 
@@ -314,10 +315,19 @@ class ExtractiveAnswerer:
         if not candidates:
             return []
         many = LIST_QUESTION.search(question) is not None
-        named = {id(h) for h in hits[:FACT_PASSAGES] if many and names_section(question, h.chunk.section)}
+        proposed = asks_what_is_proposed(question)
+        topic = stems(topic_words(question)) - GENERIC_STEMS
+        named = {
+            id(h) for rank, h in enumerate(hits[:FACT_PASSAGES])
+            if (many and names_section(question, h.chunk.section))
+            # a proposal's own decision points, when the proposal is about the question's topic
+            or (proposed and is_decision_heading(h.chunk.section) and (rank == 0 or on_topic(topic, h.chunk.indexed_text)))
+        }
+        many = many or bool(named)
         if named and not required:
             # "Welke mededelingen werden er gedaan?": the section the question names, read in order,
             # rather than the sentences that happen to share its words ("... kan een aanvraag worden gedaan").
+            # So is a proposal's "Voorstel" section for "Wat wordt het PFHO gevraagd te besluiten?".
             candidates = [c for c in candidates if id(c[1]) in named and len(c[2]) >= 25]
             candidates.sort(key=lambda c: (c[1].chunk.start, c[0]))
             scores = [1.0] * len(candidates)  # all equal: the first LIST_SENTENCES in document order
@@ -351,11 +361,15 @@ class ExtractiveAnswerer:
     ) -> str:
         """The chosen sentences under their places, in passage order, each with what completes it."""
         order = sorted(range(len(chosen)), key=lambda i: (chosen[i][0], chosen[i][1].chunk.start, i))
-        seen = {" ".join(words(s)) for _, _, s in chosen}
+        # Each sentence once, where it is first quoted: a list item chosen on its own but also
+        # continuing the sentence before it ("... de volgende twee opgaven:") stays under that sentence.
+        printed: set[str] = set()
         blocks: list[list[str]] = []
         current_place = None
         for i in order:
             rank, hit, sentence = chosen[i]
+            if " ".join(words(sentence)) in printed:
+                continue
             place = place_of(hit.chunk, language, self.phrases)
             if place != current_place:
                 blocks.append([f"{place}:"])
@@ -363,12 +377,10 @@ class ExtractiveAnswerer:
             before = antecedent(sentence, per_hit[rank])
             for quoted in before + [sentence] + continuation(sentence, per_hit[rank], asked_by[i]):
                 key = " ".join(words(quoted))
-                if quoted != sentence and key in seen:
+                if key in printed:
                     continue
-                seen.add(key)
-                line = f"- {quoted} [{citations.cite(hit, quoted)}]"
-                if line not in blocks[-1]:
-                    blocks[-1].append(line)
+                printed.add(key)
+                blocks[-1].append(f"- {quoted} [{citations.cite(hit, quoted)}]")
         return "\n\n".join([self.phrases[language]["found"]] + ["\n".join(b) for b in blocks])
 
     def _dated_by_month_only(self, question: str, candidates: list[tuple[int, Hit, str]]) -> bool:

@@ -27,6 +27,7 @@ PROPOSAL = re.compile(r"\b(?:voorgesteld|voorstel (?:is|om)|stelt voor|wordt gev
 AFTER_THE_MEETING = re.compile(r"^(?:noot|n\.b\.|naschrift)\b", re.I)
 NEIGHBOUR_SHARE = 0.3  # share of the previous sentence's word overlap a sentence inherits
 _URL = re.compile(r"https?://|www\.\w", re.I)
+_NUMBERED_LABEL = re.compile(r"(?:[A-Z][^\W\d_]*\s+){1,3}\d{1,3}[.:)]?")  # "Voorstel 2.", "Nummer Omschrijving Voorstel 1."
 
 
 def is_debris(sentence: str) -> bool:
@@ -38,8 +39,12 @@ def is_debris(sentence: str) -> bool:
     True
     >>> is_debris("Het PFHO stelt het voorstel vast.")
     False
+    >>> is_debris("Voorstel 2.")
+    True
     """
     letters = sum(ch.isalpha() for ch in sentence)
+    if _NUMBERED_LABEL.fullmatch(sentence.strip()):
+        return True  # "Voorstel 2.": the label of the point that follows, cut off from it
     return len(_URL.findall(sentence)) >= 2 or bool(_URL.search(sentence) and letters < 40)
 
 
@@ -116,7 +121,7 @@ def continuation(sentence: str, sentences: list[str], question: str) -> list[str
         return []
     after = sentences[sentences.index(sentence) + 1 :]
     if sentence.rstrip().endswith(":"):
-        return after[:LIST_ITEMS]
+        return [s for s in after[:LIST_ITEMS] if not is_debris(s)]
     who = ANSWER_CUES["who"]
     if who.asks.search(question) and not who.answers.search(sentence):
         named = [s for s in after[:1] if who.answers.search(s)]
