@@ -432,3 +432,15 @@ def test_what_a_body_is_asked_to_decide_is_answered_with_the_proposals_points_in
          PROPOSAL_POINTS],
     )
     assert "Tomingroep te laten adviseren" in other.text and "Kennisnemen" not in other.text
+
+
+def test_what_was_discussed_about_an_item_includes_what_the_meeting_concluded():
+    item = hit(
+        "w", "De WEB kent een aantal knelpunten. De WEB heeft een verbetertraject. De WEB vraagt veel partijen. "
+        "Het portefeuillehoudersoverleg stelt dat het verbeterplan uiterlijk op 6 oktober wordt geagendeerd.",
+        section="Voortgang WEB", date=dt.date(2023, 2, 23), domain="Werk en Participatie",
+    )
+    answer = ExtractiveAnswerer(None, 0.8).answer("Wat is er besproken over de WEB?", "nl", [item])
+    # The item's title already says it is about the WEB: the sentences that repeat "WEB" are
+    # no better an answer than the conclusion that does not.
+    assert "6 oktober" in answer.text and "verbetertraject" in answer.text

@@ -451,8 +451,13 @@ class ExtractiveAnswerer:
         lexical = []
         for _, hit, sentence in candidates:
             # Words the passage's context already answers ("februari 2023" for a passage of that
-            # meeting) scope the question; the sentence must answer the rest.
-            own = wanted - stems(hit.chunk.context) or wanted
+            # meeting) scope the question; the sentence must answer the rest. When the context
+            # answers them all ("Wat is er besproken over de WEB?" in the item "Voortgang WEB"),
+            # every sentence of the passage is as much about it, and the cues decide.
+            own = wanted - stems(hit.chunk.context)
+            if wanted and not own:
+                lexical.append(1.0)
+                continue
             said = self._word_stems(sentence) if parts else stems(sentence)
             met = sum(1 for stem in own if stem in said or parts.get(stem, set()) & said)
             lexical.append(met / len(own) if own else 0.0)

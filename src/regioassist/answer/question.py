@@ -84,10 +84,12 @@ ANSWER_CUES = {
     # A decision question answered from passages without recorded decisions: the sentences that
     # say what the meeting did ("neemt kennis van", "stemt in met", "is akkoord") come first.
     "decision": AnswerCue(
-        re.compile(DECISION_QUESTION.pattern + r"|\bwat doet\b|\bgevraagd\b|\bvoorgesteld\b", re.I),
+        # "Wat is er besproken over X?": what the meeting concluded belongs to what it discussed.
+        re.compile(DECISION_QUESTION.pattern + r"|\bwat doet\b|\bgevraagd\b|\bvoorgesteld\b|\bbesproken\b", re.I),
         re.compile(
             r"\b(?:besl\w+|stel(?:t|len) \w+(?: \w+)? vast|vastgesteld|stem(?:t|men) in|ingestemd|akkoord|"
-            r"neem(?:t|en) kennis|afgesproken|afspraak|spreken af|kiezen|gaan \w+ met|voorgesteld|wordt gevraagd)\b",
+            r"neem(?:t|en) kennis|afgesproken|afspraak|spreken af|kiezen|gaan \w+ met|voorgesteld|wordt gevraagd|"
+            r"\w*(?:overleg|pfho) (?:stelt|concludeert) dat|geconcludeerd)\b",
             re.I,
         ),
         False,
