@@ -444,3 +444,14 @@ def test_what_was_discussed_about_an_item_includes_what_the_meeting_concluded():
     # The item's title already says it is about the WEB: the sentences that repeat "WEB" are
     # no better an answer than the conclusion that does not.
     assert "6 oktober" in answer.text and "verbetertraject" in answer.text
+
+
+def test_a_question_for_a_condition_is_answered_by_the_sentence_that_states_one():
+    group = hit(
+        "c", "De groep is in 2022 positief geëvalueerd. "
+        "Een wethouder voegt toe dat dit lukt alleen als er voldoende gezinsouders zijn.",
+        section="Gezinsgerichte groep", date=dt.date(2023, 2, 23),
+    )
+    question = "Welke voorwaarde noemde een wethouder voor de kleine groep voor jongeren?"
+    answer = ExtractiveAnswerer(None, 0.8).answer(question, "nl", [group])
+    assert "gezinsouders" in answer.text and "positief" not in answer.text

@@ -81,6 +81,13 @@ ANSWER_CUES = {
         re.compile(r"\b(?:omdat|doordat|vanwege|wegens|als gevolg|reden|oorzaak|daardoor|hierdoor|daarom|zodat|because|due to)\b", re.I),
         False,
     ),
+    # "Onder welke voorwaarde ...?" is answered by the sentence that states a condition.
+    "condition": AnswerCue(
+        re.compile(r"\b(?:voorwaarden?|randvoorwaarde\w*|onder welke omstandigheden|what conditions?|on what condition)\b", re.I),
+        re.compile(r"\b(?:alleen (?:als|wanneer|indien)|mits|op voorwaarde|voorwaarden?|randvoorwaarde\w*|vereist|"
+                   r"only if|provided that|on condition)\b", re.I),
+        False,
+    ),
     # A decision question answered from passages without recorded decisions: the sentences that
     # say what the meeting did ("neemt kennis van", "stemt in met", "is akkoord") come first.
     "decision": AnswerCue(
