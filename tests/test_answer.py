@@ -1,3 +1,4 @@
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -455,3 +456,24 @@ def test_a_question_for_a_condition_is_answered_by_the_sentence_that_states_one(
     question = "Welke voorwaarde noemde een wethouder voor de kleine groep voor jongeren?"
     answer = ExtractiveAnswerer(None, 0.8).answer(question, "nl", [group])
     assert "gezinsouders" in answer.text and "positief" not in answer.text
+
+
+def test_a_list_that_runs_on_into_the_next_chunk_is_quoted_whole_in_order():
+    first = hit(
+        "e1", "Aan de wethouders is gevraagd wat zij meegeven voor de evaluatie. De wethouders geven het volgende mee:\n"
+        "- De evaluatie moet klein blijven.\n- De focus ligt op het proces.",
+        section="Evaluatie inkoop", date=dt.date(2021, 3, 18),
+    )
+    second = dataclasses.replace(first, chunk=dataclasses.replace(
+        first.chunk, id="e2", start=first.chunk.start + 200,
+        text="- Wethouders willen dat ook adviesraden worden betrokken.\n- Gemeenteraden reflecteren op hun rol.",
+    ))
+    answer = ExtractiveAnswerer(None, 0.8).answer("Wat geven de wethouders mee voor de evaluatie?", "nl", [first, second])
+    lines = [line for line in answer.text.splitlines() if line.startswith("- ")]
+    assert lines == [
+        "- De wethouders geven het volgende mee: [1]",
+        "- De evaluatie moet klein blijven. [1]",
+        "- De focus ligt op het proces. [1]",
+        "- Wethouders willen dat ook adviesraden worden betrokken. [2]",
+        "- Gemeenteraden reflecteren op hun rol. [2]",
+    ]

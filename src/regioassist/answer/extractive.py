@@ -275,7 +275,7 @@ class ExtractiveAnswerer:
             chosen = self._choose(question, language, hits, candidates)
             if not chosen:
                 return None
-            return self._render(chosen, per_hit, [question] * len(chosen), language, citations)
+            return self._render(chosen, hits, per_hit, [question] * len(chosen), language, citations)
         chosen, asked_by, open_parts = [], [], []
         for part in parts:
             try:
@@ -289,7 +289,7 @@ class ExtractiveAnswerer:
             asked_by += [part] * len(fresh)
         if not chosen:
             return None
-        text = self._render(chosen, per_hit, asked_by, language, citations)
+        text = self._render(chosen, hits, per_hit, asked_by, language, citations)
         notes = [self.phrases[language]["part_unanswered"].format(part=part) for part in open_parts]
         return "\n\n".join([text] + notes)
 
@@ -356,11 +356,16 @@ class ExtractiveAnswerer:
         return [candidates[i] for i in chosen]
 
     def _render(
-        self, chosen: list[tuple[int, Hit, str]], per_hit: list[list[str]], asked_by: list[str], language: str,
-        citations: Citations,
+        self, chosen: list[tuple[int, Hit, str]], hits: list[Hit], per_hit: list[list[str]], asked_by: list[str],
+        language: str, citations: Citations,
     ) -> str:
         """The chosen sentences under their places, in passage order, each with what completes it."""
-        order = sorted(range(len(chosen)), key=lambda i: (chosen[i][0], chosen[i][1].chunk.start, i))
+        def place(i: int) -> tuple[int, int, int, int]:  # passage rank, then the order of the text
+            rank, hit, sentence = chosen[i]
+            sentences = per_hit[rank]
+            return rank, hit.chunk.start, sentences.index(sentence) if sentence in sentences else len(sentences), i
+
+        order = sorted(range(len(chosen)), key=place)
         # Each sentence once, where it is first quoted: a list item chosen on its own but also
         # continuing the sentence before it ("... de volgende twee opgaven:") stays under that sentence.
         printed: set[str] = set()
@@ -375,12 +380,18 @@ class ExtractiveAnswerer:
                 blocks.append([f"{place}:"])
                 current_place = place
             before = antecedent(sentence, per_hit[rank])
-            for quoted in before + [sentence] + continuation(sentence, per_hit[rank], asked_by[i]):
+            listed = continuation(sentence, per_hit[rank], asked_by[i])
+            after = [(hit, s) for s in listed]
+            if sentence.rstrip().endswith(":") and len(listed) < LIST_ITEMS and (listed or [sentence])[-1] == per_hit[rank][-1]:
+                # The list runs on past the end of the chunk: its next items are in the next chunk.
+                more = [(h, s) for h, s in _list_in_next_chunk(sentence, hit, hits, per_hit) if s not in listed]
+                after += more[: LIST_ITEMS - len(listed)]
+            for source, quoted in [(hit, s) for s in before + [sentence]] + after:
                 key = " ".join(words(quoted))
                 if key in printed:
                     continue
                 printed.add(key)
-                blocks[-1].append(f"- {quoted} [{citations.cite(hit, quoted)}]")
+                blocks[-1].append(f"- {quoted} [{citations.cite(source, quoted)}]")
         return "\n\n".join([self.phrases[language]["found"]] + ["\n".join(b) for b in blocks])
 
     def _dated_by_month_only(self, question: str, candidates: list[tuple[int, Hit, str]]) -> bool:
@@ -478,6 +489,23 @@ class ExtractiveAnswerer:
             if candidates[i][1] is candidates[i - 1][1] and lexical[i - 1] >= 0.5:
                 scores[i] += NEIGHBOUR_SHARE * lexical[i - 1]
         return scores
+def _list_in_next_chunk(sentence: str, hit: Hit, hits: list[Hit], per_hit: list[list[str]]) -> list[tuple[Hit, str]]:
+    """The items of the list ``sentence`` announces ("De wethouders geven het volgende mee:") that stand
+    in the next chunk of the same agenda item, when that one was retrieved too; each cites its own chunk.
+    """
+    following = [
+        (h.chunk.start, rank) for rank, h in enumerate(hits[: len(per_hit)])
+        if h.chunk.source == hit.chunk.source and h.chunk.section == hit.chunk.section and h.chunk.start > hit.chunk.start
+    ]
+    if not following:
+        return []
+    rank = min(following)[1]
+    sentences = per_hit[rank]
+    # Chunks overlap: the next one may repeat the announcing sentence, and its list follows it there.
+    items = sentences[sentences.index(sentence) + 1 :] if sentence in sentences else sentences
+    return [(hits[rank], s) for s in items[:LIST_ITEMS] if not is_debris(s)]
+
+
 SENTENCES_PER_SOURCE = 3
 MAX_SOURCES = 3
 
