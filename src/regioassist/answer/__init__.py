@@ -17,6 +17,7 @@ English framing; quotes stay Dutch.
 - ``question.py``: what a question asks for, from its words alone;
 - ``sentences.py``: whether a candidate sentence gives it;
 - ``extractive.py``: :class:`ExtractiveAnswerer`, which picks the passages and sentences;
+- ``decided.py``: the decisions on a topic, meeting by meeting ("Wat is besloten over X?");
 - ``citations.py``: numbered citations and the answer as text (:func:`render`).
 """
 

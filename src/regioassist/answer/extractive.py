@@ -8,14 +8,15 @@ from typing import Callable, Sequence
 import numpy as np
 
 from regioassist.answer.citations import Citations, place_of
+from regioassist.answer.decided import decisions_answer
 from regioassist.answer.question import (
     ANSWER_CUES, CUE_STEMS, DATES, DAY_WORDS, DECISION_QUESTION, GENERIC_STEMS, LIST_QUESTION,
     MIN_UNKNOWN_TOPIC_CHARS, MUNICIPALITIES, UNIT_SIGNS, asked_name, counted_words, name_covered, names_in,
     names_section, question_parts, spans_documents, topic_words, wanted_cues,
 )
 from regioassist.answer.sentences import (
-    AFTER_THE_MEETING, LIST_ITEMS, NEIGHBOUR_SHARE, PROPOSAL, RESTATES, announces, antecedent, continuation, gives_name,
-    is_debris, names_asked_year, on_topic,
+    LIST_ITEMS, NEIGHBOUR_SHARE, RESTATES, announces, antecedent, continuation, gives_name, is_debris,
+    list_in_next_chunk, names_asked_year, on_topic,
 )
 from regioassist.compounds import CompoundSplitter
 from regioassist.embedding import Embedder
@@ -170,93 +171,12 @@ class ExtractiveAnswerer:
             self._known_stems = cached
         return cached[1]
 
-    # -- "wat is besloten over X" -------------------------------------------------------
+    # -- "wat is besloten over X" (decided.py) ----------------------------------------
 
     def _decisions(self, question: str, language: str, hits: list[Hit], citations: Citations) -> str | None:
-        # The words after "over" name the topic; the rest may only scope it ("in de laatste
-        # vergadering", "vóór 2022"), and the retrieval filters already applied that scope.
-        topic = stems(topic_words(question)) - GENERIC_STEMS or stems(question) - GENERIC_STEMS
         splitter = self._splitter()
         known = self.known_stems(splitter) if splitter is not None else frozenset()
-        if topic & known:
-            # Only words the documents use can find the item: "residential youth care (verblijf)"
-            # is about "verblijf".
-            topic &= known
-        by_item: dict[tuple[str, str | None], list[Hit]] = {}
-        for hit in hits:
-            if not hit.chunk.decisions:
-                continue
-            if topic and not on_topic(topic, hit.chunk.indexed_text):
-                continue
-            by_item.setdefault((hit.chunk.source, hit.chunk.section), []).append(hit)
-        if not by_item:
-            return None
-        groups = sorted(
-            by_item.values(), key=lambda g: (g[0].chunk.date.isoformat() if g[0].chunk.date else "9999", g[0].chunk.start)
-        )
-        phrase = topic_words(question)
-        heading = self.phrases[language]["decisions" if phrase else "decisions_any"].format(topic=phrase)
-        blocks = [heading]
-        for group in groups:
-            lines = [f"{place_of(group[0].chunk, language, self.phrases)}:"]
-            for hit, sentence in self._group_sentences(group, topic):
-                lines.append(f"- {sentence} [{citations.cite(hit, sentence)}]")
-            blocks.append("\n".join(lines))
-        return "\n\n".join(blocks)
-
-    def _group_sentences(self, group: list[Hit], topic: set[str]) -> list[tuple[Hit, str]]:
-        """One agenda item's sentences to quote, each once, in document order.
-
-        Overlapping chunks of one item carry the same decision: the first chunk
-        that holds a sentence is the one cited for it.
-        """
-        found: dict[str, tuple[int, Hit]] = {}
-        for hit in group:
-            for sentence in self._decision_sentences(hit, topic):
-                at = " ".join(hit.chunk.text.split()).find(sentence[:40])
-                position = hit.chunk.start + (at if at >= 0 else 0)
-                if sentence not in found:
-                    found[sentence] = (position, hit)
-        ordered = sorted(found.items(), key=lambda item: item[1][0])
-        return [(hit, sentence) for sentence, (_, hit) in ordered]
-
-    def _decision_sentences(self, hit: Hit, topic: set[str]) -> list[str]:
-        """What an agenda item decided, with what the decision refers to, in the order of the text.
-
-        A short item (up to four sentences) is quoted whole. From a longer one: its decisions;
-        the proposal they adopt ("Voorgesteld wordt om ..."), since "stelt het voorstel vast"
-        says nothing without it; the sentence right after a decision, which often carries its
-        condition ("Huizen vraagt ... of het voorstel juridisch houdbaar is"); a note added
-        after the meeting. Only when the item states no proposal does the sentence that shares
-        most with the topic stand in for it.
-        """
-        chunk = hit.chunk
-        decisions = [" ".join(d.split()) for d in chunk.decisions]
-        sentences = split_sentences(chunk.text)
-        is_decision = [any(s in d or d in s for d in decisions) for s in sentences]
-        others = [s for s, dec in zip(sentences, is_decision) if not dec]
-        if len(others) + len(decisions) <= 4:
-            return others + decisions
-        picked: list[str] = []
-        for i, sentence in enumerate(sentences):
-            if is_decision[i] and sentence.rstrip().endswith(":"):
-                # "... geven de volgende aandachtspunten aan:" -- the points are the decision.
-                picked += [s for s, dec in zip(sentences[i + 1 : i + 1 + LIST_ITEMS], is_decision[i + 1 :]) if not dec]
-            elif is_decision[i]:
-                following = sentences[i + 1] if i + 1 < len(sentences) else ""
-                if following and not is_decision[i + 1] and len(following) >= 25 and not is_debris(following):
-                    picked.append(following)
-            elif PROPOSAL.search(sentence) or AFTER_THE_MEETING.match(sentence):
-                picked.append(sentence)
-        if not any(PROPOSAL.search(s) for s in picked):
-            ranked = sorted(
-                (s for s in others if len(s) >= 25 and topic & stems(s) and not is_debris(s)),
-                key=lambda s: -len(topic & stems(s)),
-            )
-            picked += ranked[:1]
-        flat = " ".join(chunk.text.split())
-        units = list(dict.fromkeys(picked + decisions))
-        return sorted(units, key=lambda u: (flat.find(u[:40]) if flat.find(u[:40]) >= 0 else len(flat)))
+        return decisions_answer(question, language, hits, citations, self.phrases, known)
 
     # -- factual questions ----------------------------------------------------------------
 
@@ -384,7 +304,7 @@ class ExtractiveAnswerer:
             after = [(hit, s) for s in listed]
             if sentence.rstrip().endswith(":") and len(listed) < LIST_ITEMS and (listed or [sentence])[-1] == per_hit[rank][-1]:
                 # The list runs on past the end of the chunk: its next items are in the next chunk.
-                more = [(h, s) for h, s in _list_in_next_chunk(sentence, hit, hits, per_hit) if s not in listed]
+                more = [(h, s) for h, s in list_in_next_chunk(sentence, hit, hits, per_hit) if s not in listed]
                 after += more[: LIST_ITEMS - len(listed)]
             for source, quoted in [(hit, s) for s in before + [sentence]] + after:
                 key = " ".join(words(quoted))
@@ -489,23 +409,6 @@ class ExtractiveAnswerer:
             if candidates[i][1] is candidates[i - 1][1] and lexical[i - 1] >= 0.5:
                 scores[i] += NEIGHBOUR_SHARE * lexical[i - 1]
         return scores
-def _list_in_next_chunk(sentence: str, hit: Hit, hits: list[Hit], per_hit: list[list[str]]) -> list[tuple[Hit, str]]:
-    """The items of the list ``sentence`` announces ("De wethouders geven het volgende mee:") that stand
-    in the next chunk of the same agenda item, when that one was retrieved too; each cites its own chunk.
-    """
-    following = [
-        (h.chunk.start, rank) for rank, h in enumerate(hits[: len(per_hit)])
-        if h.chunk.source == hit.chunk.source and h.chunk.section == hit.chunk.section and h.chunk.start > hit.chunk.start
-    ]
-    if not following:
-        return []
-    rank = min(following)[1]
-    sentences = per_hit[rank]
-    # Chunks overlap: the next one may repeat the announcing sentence, and its list follows it there.
-    items = sentences[sentences.index(sentence) + 1 :] if sentence in sentences else sentences
-    return [(hits[rank], s) for s in items[:LIST_ITEMS] if not is_debris(s)]
-
-
 SENTENCES_PER_SOURCE = 3
 MAX_SOURCES = 3
 

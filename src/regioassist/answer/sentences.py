@@ -164,3 +164,20 @@ def antecedent(sentence: str, sentences: list[str]) -> list[str]:
 def on_topic(topic: set[str], text: str) -> bool:
     """More than half of the topic's stems occur in ``text`` (all of them for a two-word topic)."""
     return len(topic & stems(text)) > len(topic) / 2
+
+
+def list_in_next_chunk(sentence: str, hit: Hit, hits: list[Hit], per_hit: list[list[str]]) -> list[tuple[Hit, str]]:
+    """The items of the list ``sentence`` announces ("De wethouders geven het volgende mee:") that stand
+    in the next chunk of the same agenda item, when that one was retrieved too; each cites its own chunk.
+    """
+    following = [
+        (h.chunk.start, rank) for rank, h in enumerate(hits[: len(per_hit)])
+        if h.chunk.source == hit.chunk.source and h.chunk.section == hit.chunk.section and h.chunk.start > hit.chunk.start
+    ]
+    if not following:
+        return []
+    rank = min(following)[1]
+    sentences = per_hit[rank]
+    # Chunks overlap: the next one may repeat the announcing sentence, and its list follows it there.
+    items = sentences[sentences.index(sentence) + 1 :] if sentence in sentences else sentences
+    return [(hits[rank], s) for s in items[:LIST_ITEMS] if not is_debris(s)]
