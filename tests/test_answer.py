@@ -477,3 +477,15 @@ def test_a_list_that_runs_on_into_the_next_chunk_is_quoted_whole_in_order():
         "- Wethouders willen dat ook adviesraden worden betrokken. [2]",
         "- Gemeenteraden reflecteren op hun rol. [2]",
     ]
+
+
+def test_what_the_meeting_thought_of_something_is_answered_by_its_judgement():
+    item = hit(
+        "b", "BaanTalent is een samenwerking van vier organisaties. De website van BaanTalent gaat in maart live. "
+        "Het overleg is positief over deze samenwerking. http://www.baantalentgv.nl/",
+        section="BaanTalent", date=dt.date(2023, 2, 23), domain="Werk en Participatie",
+    )
+    answer = ExtractiveAnswerer(None, 0.8).answer("Wat vond het overleg van BaanTalent?", "nl", [item])
+    # The judgement is quoted, though it carries a URL and names BaanTalent no more than the others.
+    assert "positief over deze samenwerking" in answer.text
+    assert "website" not in answer.text

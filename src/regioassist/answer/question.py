@@ -88,6 +88,14 @@ ANSWER_CUES = {
                    r"only if|provided that|on condition)\b", re.I),
         False,
     ),
+    # "Wat vond het overleg van X?" is answered by the sentence that gives a judgement.
+    "opinion": AnswerCue(
+        re.compile(r"\b(?:wat (?:vond|vonden|vindt|vinden)|hoe (?:kijkt|kijken|keek|keken|staat|staan|stond|stonden)\b.*\btegen"
+                   r"|what did \w+(?: \w+)? think|how did \w+(?: \w+)? view)\b", re.I),
+        re.compile(r"\b(?:positief|negatief|tevreden|ontevreden|blij|enthousiast|kritisch|bezorgd|zorgen|waardeert|"
+                   r"waardering|complimenteert|compliment\w*|steunt|ondersteunt|onderschrijft|staat achter)\b", re.I),
+        False,
+    ),
     # A decision question answered from passages without recorded decisions: the sentences that
     # say what the meeting did ("neemt kennis van", "stemt in met", "is akkoord") come first.
     "decision": AnswerCue(

@@ -26,7 +26,7 @@ RESTATES = 0.6  # share of the question's words a sentence repeats to count as r
 PROPOSAL = re.compile(r"\b(?:voorgesteld|voorstel (?:is|om)|stelt voor|wordt gevraagd|gevraagd wordt|proposed)\b", re.I)
 AFTER_THE_MEETING = re.compile(r"^(?:noot|n\.b\.|naschrift)\b", re.I)
 NEIGHBOUR_SHARE = 0.3  # share of the previous sentence's word overlap a sentence inherits
-_URL = re.compile(r"https?://|www\.\w", re.I)
+_URL = re.compile(r"(?:https?://|www\.\w)\S*", re.I)  # a whole URL: "http://www.x.nl/" counts once
 _NUMBERED_LABEL = re.compile(r"(?:[A-Z][^\W\d_]*\s+){1,3}\d{1,3}[.:)]?")  # "Voorstel 2.", "Nummer Omschrijving Voorstel 1."
 
 
@@ -41,6 +41,8 @@ def is_debris(sentence: str) -> bool:
     False
     >>> is_debris("Voorstel 2.")
     True
+    >>> is_debris("Het overleg is positief over deze samenwerking. http://www.baantalentgv.nl/")
+    False
     """
     letters = sum(ch.isalpha() for ch in sentence)
     if _NUMBERED_LABEL.fullmatch(sentence.strip()):
