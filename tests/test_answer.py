@@ -489,3 +489,14 @@ def test_what_the_meeting_thought_of_something_is_answered_by_its_judgement():
     # The judgement is quoted, though it carries a URL and names BaanTalent no more than the others.
     assert "positief over deze samenwerking" in answer.text
     assert "website" not in answer.text
+
+
+def test_which_municipalities_is_answered_by_the_sentence_that_names_them():
+    intro = hit(
+        "i", "Voor de uitvoering van het programma slaan gemeenten de handen ineen. "
+        "Het programma is van de gemeenten Blaricum, Huizen en Laren en de Regio.",
+        section="Inleiding", date=dt.date(2022, 3, 1),
+    )
+    answer = ExtractiveAnswerer(None, 0.8).answer("Welke gemeenten doen mee aan het programma?", "nl", [intro])
+    assert "Blaricum, Huizen en Laren" in answer.text
+    assert "handen ineen" not in answer.text

@@ -125,6 +125,13 @@ MUNICIPALITIES = (
     "blaricum", "eemnes", "gooise meren", "hilversum", "huizen", "laren", "weesp", "wijdemeren",
     "bussum", "naarden", "muiden",
 )
+_MUNICIPALITY_NAME = "|".join(m.title() for m in MUNICIPALITIES)
+# "Welke gemeenten doen mee aan ...?" is answered by the sentence that names municipalities.
+ANSWER_CUES["municipalities"] = AnswerCue(
+    re.compile(r"\bwelke gemeenten?\b|\bwhich municipalit(?:y|ies)\b", re.I),
+    re.compile(rf"\b(?:{_MUNICIPALITY_NAME})\b.*\b(?:{_MUNICIPALITY_NAME})\b"),
+    False,
+)
 # Also plain Dutch words ("huizen": houses): these count only when capitalised, as a name.
 COMMON_WORD_MUNICIPALITIES = frozenset({"huizen"})
 _NAME = re.compile(r"(?<=[\w,)] )[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
