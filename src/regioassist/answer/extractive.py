@@ -31,6 +31,7 @@ RANK_WEIGHT = 0.05  # per rank: a sentence of the best passage starts 0.2 ahead 
 # A question that asks for several things (question.LIST_QUESTION: "Welke mededelingen werden er
 # gedaan?") is answered with up to LIST_SENTENCES sentences instead of max_sentences.
 LIST_SENTENCES = 5
+STEM_CACHE = 100_000  # sentences whose stems the answerer keeps before it starts over
 
 
 class Unanswered(Exception):
@@ -67,6 +68,7 @@ class ExtractiveAnswerer:
         # per question: an upload brings new words.
         self._splitter = splitter or (lambda: None)
         self._known_stems: tuple[CompoundSplitter, frozenset[str]] | None = None
+        self._stems_of: tuple[CompoundSplitter | None, dict[str, frozenset[str]]] | None = None
 
     def is_relevant(self, hit: Hit) -> bool:
         return hit.dense_score is not None and hit.dense_score >= self.min_dense_score
@@ -158,10 +160,19 @@ class ExtractiveAnswerer:
             unknown.append(word)
         return unknown
 
-    def _word_stems(self, text: str) -> set[str]:
-        """The stems of ``text``'s words and of the parts of its compounds."""
+    def _word_stems(self, text: str) -> frozenset[str]:
+        """The stems of ``text``'s words and of the parts of its compounds (kept per splitter: the
+        same passages' sentences are scored again for every question)."""
         splitter = self._splitter()
-        return stems(splitter.expand(text) if splitter is not None else text)
+        cached = self._stems_of
+        if cached is None or cached[0] is not splitter or len(cached[1]) > STEM_CACHE:
+            cached = (splitter, {})
+            self._stems_of = cached
+        found = cached[1].get(text)
+        if found is None:
+            found = frozenset(stems(splitter.expand(text) if splitter is not None else text))
+            cached[1][text] = found
+        return found
 
     def known_stems(self, splitter: CompoundSplitter) -> frozenset[str]:
         """The stems of the documents' words, computed once per vocabulary."""

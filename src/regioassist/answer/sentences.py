@@ -44,10 +44,10 @@ def is_debris(sentence: str) -> bool:
     >>> is_debris("Het overleg is positief over deze samenwerking. http://www.baantalentgv.nl/")
     False
     """
-    letters = sum(ch.isalpha() for ch in sentence)
     if _NUMBERED_LABEL.fullmatch(sentence.strip()):
         return True  # "Voorstel 2.": the label of the point that follows, cut off from it
-    return len(_URL.findall(sentence)) >= 2 or bool(_URL.search(sentence) and letters < 40)
+    urls = len(_URL.findall(sentence))
+    return urls >= 2 or (urls == 1 and sum(ch.isalpha() for ch in sentence) < 40)
 
 
 # A sentence that says the asked thing is still to come: "Ik informeer u dan over de uitkomst
