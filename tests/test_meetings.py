@@ -387,3 +387,22 @@ def test_absence_in_a_named_part_without_its_own_statement_answers_from_the_head
     assert part.text == whole.text
     assert part.text.splitlines()[0] == "Deze mensen staan als afwezig in de kop van het verslag:"
     assert part.hits[0].chunk.outline is not None
+
+
+def test_a_header_field_of_a_document_named_by_its_topic_is_that_documents_or_none(meetings) -> None:
+    programme = next(r for r in meetings if r.source == PROGRAMME.name)
+    assert not programme.outline.line("contactpersoon")
+    answer = ask(meetings, "Wie is de contactpersoon van het programma over jeugd en onderwijs?")
+    # The programme names no contact person: declined, not answered with the minutes' contacts.
+    assert answer is not None and not answer.answered and not answer.citations
+    assert answer.text == f"{programme.title}: Het document vermeldt dit niet."
+    # Without a named document, the meetings' contacts are listed as before.
+    assert ask(meetings, "Wie is de contactpersoon?").answered
+
+
+def test_a_body_and_a_day_the_index_lacks_is_no_meeting_there_is(meetings) -> None:
+    from regioassist.meetings import unknown_meeting
+
+    missing = unknown_meeting("Wat heeft de stuurgroep jeugd op 20 juni 2024 besloten over jeugdbescherming?", meetings)
+    assert missing is not None and missing[0] == "20 juni 2024"
+    assert unknown_meeting("Wat is in het overleg besloten over de subsidie van 3 maart?", meetings) is None

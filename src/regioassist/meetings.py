@@ -42,6 +42,7 @@ from regioassist.metadata import FIELD, MEETING_TYPES, MONTHS, dutch_date
 from regioassist.models import AgendaEntry, Answer, Chunk, DocType, Hit, Mention, Outline, Person
 from regioassist.prompts import DEFAULT_PHRASES, load_phrases
 from regioassist.store import Filters, VectorStore, domain_key
+from regioassist.textutil import stems
 
 # What a question asks about a meeting, tried in this order. "present"/"absent" also need
 # a "who" word, an attendance noun or a named person (see ``question_kind``).
@@ -171,7 +172,9 @@ def _newest_first(records: Iterable[MeetingRecord]) -> tuple[MeetingRecord, ...]
 
 # "het overleg van 6 oktober", "de vergadering van 12 januari 2022": one meeting, named by its day.
 _MEETING_ON_DAY = re.compile(
-    r"\b(?:\w*overleg|vergadering|bijeenkomst|pfho|meeting)\s+(?:van|op|of|on)\s+(\d{1,2})\s+("
+    # "het overleg van 6 oktober", "de stuurgroep jeugd op 20 juni 2024": a body, at most two words, the day
+    r"\b(?:\w*overleg|vergadering|bijeenkomst|pfho|meeting|stuurgroep|commissie|\w*bestuur|committee|board)"
+    r"(?:\s+(?!van\b|op\b|of\b|on\b)\w+){0,2}\s+(?:van|op|of|on)\s+(\d{1,2})\s+("
     + "|".join(_MONTH) + r")(?:\s+((?:19|20)\d{2}))?\b",
     re.IGNORECASE,
 )
@@ -245,6 +248,15 @@ def answer_from_structure(
         if any(r.outline is None for r in fitting if r.is_meeting):
             return None  # indexed before outlines were stored: retrieval answers as it did
         field = _HEADER_KINDS.get(kind, "")
+        document = named_document(question, fitting) if field else None
+        if document is not None:
+            # "de contactpersoon van de notitie over X": that document's header, or that it has none.
+            if document.outline is None:
+                return None
+            if not document.outline.line(field):
+                text = f"{document.title}: {phrases[language]['meeting_not_given']}"
+                return Answer(question, language, False, text, (), (), confidence=0.0)
+            fitting = [document]
         fitting = [r for r in fitting if r.outline and (r.is_meeting or r.outline.line(field))]
     if not fitting:
         return None  # no meeting of the time asked about: retrieval says so, or finds it elsewhere
@@ -285,6 +297,29 @@ def _fits(record: MeetingRecord, filters: Filters | None) -> bool:
     if filters.doc_type and record.doc_type.value != filters.doc_type:
         return False
     return not filters.domain or domain_key(filters.domain) in record.domains
+
+
+# A document a question names by its kind and topic: "de notitie over vroegsignalering van schulden".
+_NAMED_DOCUMENT = re.compile(
+    r"\b(?:de|het|die|dat|the|this)\s+(?:\w+\s+)?(?:notitie|nota|memo|\w*brief|voorstel|rapport|programma|"
+    r"note|letter|proposal|report|programme)\s+(?:over|van|inzake|about|on)\s+(.+?)\s*[?.!]*$",
+    re.IGNORECASE,
+)
+
+
+def named_document(question: str, records: Sequence[MeetingRecord]) -> MeetingRecord | None:
+    """The record whose title holds most of the topic a question names a document by; None when none does.
+
+    More than half of the topic's words must stand in the title: "de notitie over vroegsignalering
+    van schulden" names "Notitie vroegsignalering schulden Gooi en Vechtstreek".
+    """
+    match = _NAMED_DOCUMENT.search(question)
+    topic = stems(match.group(1)) if match else set()
+    if not topic:
+        return None
+    overlap = {id(r): len(topic & stems(r.title)) for r in records}
+    best = max(records, key=lambda r: overlap[id(r)], default=None)
+    return best if best is not None and overlap[id(best)] > len(topic) / 2 else None
 
 
 def _named_times(question: str, records: list[MeetingRecord]) -> list[MeetingRecord]:
