@@ -139,6 +139,7 @@ def test_a_follow_up_can_be_read_with_its_conversations_topic():
 def test_each_part_of_a_compound_question_brings_its_own_passages():
     from types import SimpleNamespace
 
+    from regioassist.answer import question_parts
     from regioassist.assistant import PART_HITS, Assistant
     from regioassist.models import Chunk, DocType, Hit
 
@@ -163,11 +164,11 @@ def test_each_part_of_a_compound_question_brings_its_own_passages():
     assert [a[1] for a in asked] == [PART_HITS, PART_HITS]
     # Each part keeps its own time phrase as its scope; filters the user set win for every part.
     compound = "Welke rol speelt Zorgstart in het programma, en hoeveel geld is er in februari 2023 voor vrijgegeven?"
-    parts = Assistant.parts_of(fake, compound, None)
+    parts = Assistant.scoped_parts(fake, question_parts(compound), None)
     assert [scope.date_from for _, scope in parts] == [None, dt.date(2023, 2, 1)]
     assert not any("februari" in text for text, _ in parts)
     user = Filters(domain="Jeugd")
-    assert {scope for _, scope in Assistant.parts_of(fake, compound, user)} == {user}
+    assert {scope for _, scope in Assistant.scoped_parts(fake, question_parts(compound), user)} == {user}
 
 
 def test_a_document_the_question_names_but_the_first_passages_lack_is_looked_up_on_its_own():

@@ -243,26 +243,15 @@ class Assistant:
             reading = next(filter(None, (read_time(earlier, self.anchors) for earlier in reversed(history))), None)
         return reading
 
-    def parts_of(self, question: str, filters: Filters | None) -> list[tuple[str, Filters]]:
-        """What to retrieve besides the whole question, each with its scope; [] for a plain question.
-
-        - each question of a compound one, with the time phrase it names ("..., en hoeveel geld
-          is er in februari 2023 voor vrijgegeven?");
-        - a question about several documents, once per document it names: per year or month
-          ("in 2021 en 2023") and per kind ("het programma en het resumé"). Filters the user set
-          win over the documents the question names.
-        """
-        parts = question_parts(question)
-        if len(parts) > 1:
-            scoped = []
-            for part in parts:
-                reading = None if filters else read_time(part, self.anchors)
-                scope = filters or (reading.filters if reading else Filters())
-                scoped.append((without_phrase(part, reading.phrase) if reading and reading.applied and scope else part, scope))
-            return scoped
-        if filters:
-            return []
-        return [(question, scope) for scope in named_documents(question)]
+    def scoped_parts(self, parts: Sequence[str], filters: Filters | None) -> list[tuple[str, Filters]]:
+        """Each question of a compound one with the scope of its own time phrase ("..., en hoeveel geld
+        is er in februari 2023 voor vrijgegeven?"); filters the user set win for every part."""
+        scoped = []
+        for part in parts:
+            reading = None if filters else read_time(part, self.anchors)
+            scope = filters or (reading.filters if reading else Filters())
+            scoped.append((without_phrase(part, reading.phrase) if reading and reading.applied and scope else part, scope))
+        return scoped
 
     def covering(self, hits: Sequence[Hit], parts: Sequence[tuple[str, Filters]]) -> list[Hit]:
         """``hits`` with a passage of each document the question names among the first PART_WINDOW.
@@ -334,11 +323,14 @@ class Assistant:
                 carried_hits = self.retriever.retrieve(carried, top_k=self.settings.top_k, filters=scope or None)
                 if best_dense(carried_hits) > best_dense(hits):
                     topical, hits, query = carried, carried_hits, carried
-            parts = self.parts_of(topical, filters)
-            if len(question_parts(topical)) > 1:
-                hits = self.with_parts(hits, parts)
-            elif parts:
-                hits = self.covering(hits, parts)
+            # A compound question retrieves each of its parts too; a question about several
+            # documents makes sure each one it names is among the passages read. Filters the
+            # user set win over the documents the question names.
+            parts = question_parts(topical)
+            if len(parts) > 1:
+                hits = self.with_parts(hits, self.scoped_parts(parts, filters))
+            elif not filters and (named := named_documents(topical)):
+                hits = self.covering(hits, [(topical, scope) for scope in named])
             for piece in self.generator.stream(topical, language, hits):
                 if isinstance(piece, Answer):
                     answer = piece
