@@ -3,7 +3,7 @@
 The chat, ``regioassist ask`` and the evaluation runner all go through
 :meth:`Assistant.ask`, so they share settings, retrieval and answerer. Questions about
 the meetings themselves (who was absent, the contact person, the agenda) are answered
-from the documents' outlines (``meetings.py``) before retrieval is tried.
+from the documents' outlines (``meetings/``) before retrieval is tried.
 
 >>> # assistant = regioassist.pipeline.load_assistant(Settings())
 >>> # print(assistant.ask("Wat is besloten over verblijf?").text)

@@ -41,7 +41,7 @@ REQUIRED_PHRASES: dict[str, set[str]] = {
     "item": set(),
     "sources": set(),
     "page": set(),
-    # Answers from a document's header and agenda (meetings.py).
+    # Answers from a document's header and agenda (meetings/).
     "meeting_present": set(),
     "meeting_present_from": {"municipality"},
     "meeting_absent": set(),
