@@ -52,12 +52,23 @@ PART_WINDOW = 5  # the first passages, which the answerer reads, must hold each 
 FOLLOW_UP_START = re.compile(r"^\s*(?:en|and|ook|also|maar|but|wat nog|en verder)\b", re.IGNORECASE)
 
 
+# A past participle closing a Dutch question is its verb, not its topic: "Hoe wordt X geëvalueerd?".
+CLOSING_PARTICIPLE = re.compile(r"^ge\w{3,}(?:d|t|en)$", re.IGNORECASE)
+
+
 def topic_of(question: str) -> str:
-    """What a question is about, in its own words: 'verblijf' for 'Wat is besloten over verblijf?'."""
+    """What a question is about, in its own words: 'verblijf' for 'Wat is besloten over verblijf?'.
+
+    >>> topic_of("Hoe wordt de inkoop sociaal domein geëvalueerd?")
+    'inkoop sociaal domein'
+    """
     words = topic_words(question)
     if words and stems(words) - GENERIC_STEMS:
         return words
-    return " ".join(w for w in content_words(question) if not stems(w) <= GENERIC_STEMS and not w.isdigit())
+    found = [w for w in content_words(question) if not stems(w) <= GENERIC_STEMS and not w.isdigit()]
+    if len(found) > 1 and CLOSING_PARTICIPLE.match(found[-1]) and question.rstrip(" ?.!").endswith(found[-1]):
+        found.pop()
+    return " ".join(found)
 
 
 def without_phrase(question: str, phrase: str) -> str:
@@ -117,7 +128,7 @@ def with_earlier_topic(question: str, history: Sequence[str]) -> str | None:
     """``question`` with the topic of the latest earlier turn that has one; None without history.
 
     >>> with_earlier_topic("Wanneer komt het rapport?", ["Hoe wordt de inkoop sociaal domein geëvalueerd?"])
-    'Wanneer komt het rapport over inkoop sociaal domein geëvalueerd?'
+    'Wanneer komt het rapport over inkoop sociaal domein?'
     """
     for earlier in reversed(history):
         topic = topic_of(earlier)
