@@ -447,17 +447,6 @@ def test_what_was_discussed_about_an_item_includes_what_the_meeting_concluded():
     assert "6 oktober" in answer.text and "verbetertraject" in answer.text
 
 
-def test_a_question_for_a_condition_is_answered_by_the_sentence_that_states_one():
-    group = hit(
-        "c", "De groep is in 2022 positief geëvalueerd. "
-        "Een wethouder voegt toe dat dit lukt alleen als er voldoende gezinsouders zijn.",
-        section="Gezinsgerichte groep", date=dt.date(2023, 2, 23),
-    )
-    question = "Welke voorwaarde noemde een wethouder voor de kleine groep voor jongeren?"
-    answer = ExtractiveAnswerer(None, 0.8).answer(question, "nl", [group])
-    assert "gezinsouders" in answer.text and "positief" not in answer.text
-
-
 def test_a_list_that_runs_on_into_the_next_chunk_is_quoted_whole_in_order():
     first = hit(
         "e1", "Aan de wethouders is gevraagd wat zij meegeven voor de evaluatie. De wethouders geven het volgende mee:\n"
@@ -479,24 +468,26 @@ def test_a_list_that_runs_on_into_the_next_chunk_is_quoted_whole_in_order():
     ]
 
 
-def test_what_the_meeting_thought_of_something_is_answered_by_its_judgement():
-    item = hit(
-        "b", "BaanTalent is een samenwerking van vier organisaties. De website van BaanTalent gaat in maart live. "
-        "Het overleg is positief over deze samenwerking. http://www.baantalentgv.nl/",
-        section="BaanTalent", date=dt.date(2023, 2, 23), domain="Werk en Participatie",
-    )
-    answer = ExtractiveAnswerer(None, 0.8).answer("Wat vond het overleg van BaanTalent?", "nl", [item])
-    # The judgement is quoted, though it carries a URL and names BaanTalent no more than the others.
-    assert "positief over deze samenwerking" in answer.text
-    assert "website" not in answer.text
-
-
-def test_which_municipalities_is_answered_by_the_sentence_that_names_them():
-    intro = hit(
-        "i", "Voor de uitvoering van het programma slaan gemeenten de handen ineen. "
-        "Het programma is van de gemeenten Blaricum, Huizen en Laren en de Regio.",
-        section="Inleiding", date=dt.date(2022, 3, 1),
-    )
-    answer = ExtractiveAnswerer(None, 0.8).answer("Welke gemeenten doen mee aan het programma?", "nl", [intro])
-    assert "Blaricum, Huizen en Laren" in answer.text
-    assert "handen ineen" not in answer.text
+@pytest.mark.parametrize(
+    ("question", "section", "text", "quoted", "left_out"),
+    [
+        # a condition ("alleen als"), though the other sentence shares as many words
+        ("Welke voorwaarde noemde een wethouder voor de kleine groep voor jongeren?", "Gezinsgerichte groep",
+         "De groep is in 2022 positief geëvalueerd. Een wethouder voegt toe dat dit lukt alleen als er voldoende "
+         "gezinsouders zijn.", "gezinsouders", "positief"),
+        # a judgement, though it carries a URL and names BaanTalent no more than the others
+        ("Wat vond het overleg van BaanTalent?", "BaanTalent",
+         "BaanTalent is een samenwerking van vier organisaties. De website van BaanTalent gaat in maart live. "
+         "Het overleg is positief over deze samenwerking. http://www.baantalentgv.nl/",
+         "positief over deze samenwerking", "website"),
+        # the municipalities, named
+        ("Welke gemeenten doen mee aan het programma?", "Inleiding",
+         "Voor de uitvoering van het programma slaan gemeenten de handen ineen. "
+         "Het programma is van de gemeenten Blaricum, Huizen en Laren en de Regio.",
+         "Blaricum, Huizen en Laren", "handen ineen"),
+    ],
+)
+def test_the_sentence_that_gives_what_the_question_asks_for_is_quoted(question, section, text, quoted, left_out):
+    passage = hit("q", text, section=section, date=dt.date(2023, 2, 23))
+    answer = ExtractiveAnswerer(None, 0.8).answer(question, "nl", [passage])
+    assert quoted in answer.text and left_out not in answer.text
