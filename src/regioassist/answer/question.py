@@ -1,9 +1,10 @@
 """What a question asks for, read from its words alone.
 
-The cues an answer must meet (an amount, a number, a day, a date, a person, a reason, a
-decision), the names and municipalities it asks about, the topic after "over", the thing
-whose name or count it wants, the years it names, and whether it spans documents or names
-an agenda item. Nothing here looks at a passage.
+The cues an answer must meet or is helped by (an amount, a number, a day, a date, a person, a
+reason, a condition, a judgement, municipalities, a decision), the names and municipalities it
+asks about, the topic after "over", the thing whose name or count it wants, the years it names,
+whether it spans documents or names an agenda item, and the questions a compound question asks.
+Nothing here looks at a passage.
 """
 
 from __future__ import annotations
