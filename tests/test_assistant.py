@@ -201,3 +201,30 @@ def test_a_document_the_question_names_but_the_first_passages_lack_is_looked_up_
     asked.clear()
     both = [hit("new0", 2023), hit("old", 2021)]
     assert Assistant.covering(fake, both, parts) == both and asked == []
+
+
+@pytest.mark.integration
+def test_a_question_naming_two_months_is_not_scoped_to_the_first(tmp_path, fake_embedder):
+    from regioassist.assistant import Assistant, reads_every_time
+    from regioassist.config import Settings
+    from regioassist.index import LocalIndex
+    from regioassist.ingest import ingest_paths
+    from regioassist.timephrases import Anchors, read_time
+
+    question = "Wat is er in maart 2021 en in december 2022 besloten over pleegzorg?"
+    reading = read_time(question, Anchors())
+    assert reading is not None and not reads_every_time(reading, question)  # it reads March 2021 alone
+    whole = read_time("Wat is er tussen maart 2021 en december 2022 besloten over pleegzorg?", Anchors())
+    assert reads_every_time(whole, "Wat is er tussen maart 2021 en december 2022 besloten over pleegzorg?")
+
+    paths = []
+    for name, date in [("2021.txt", "18 maart 2021"), ("2022.txt", "15 december 2022")]:
+        path = tmp_path / "documents" / name
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(MINUTES.format(date=date, present="Anna Jansen", absent="Bert Smit", year=date[-4:]), encoding="utf-8")
+        paths.append(path)
+    settings = Settings(index_dir=tmp_path / "index")
+    index = LocalIndex.open(settings.index_dir, settings.collection)
+    ingest_paths(paths, index, fake_embedder)
+    answer = Assistant(settings, index, fake_embedder).ask(question)
+    assert {h.chunk.date.year for h in answer.hits} == {2021, 2022}

@@ -195,6 +195,18 @@ def named_documents(question: str) -> list[Filters]:
     return scopes if len(scopes) >= 2 else []
 
 
+def reads_every_time(reading: TimeReading, question: str) -> bool:
+    """Does ``reading`` span every time a question about several documents names?
+
+    "Wat is besproken in december 2022 en in februari 2023?" read as December 2022 does not: its
+    scope would leave February out. "tussen maart 2021 en februari 2023", read as that range, does.
+    """
+    named = [scope for scope in named_documents(question) if scope.date_from and scope.date_to]
+    if not named or reading.start is None or reading.end is None:
+        return True
+    return all(reading.start <= scope.date_from and scope.date_to <= reading.end for scope in named)
+
+
 class Assistant:
     """Retrieval plus the answerer over one local index."""
 
@@ -314,6 +326,8 @@ class Assistant:
         # Filters set by the user win; otherwise the question's time phrase, or for a follow-up
         # the time its conversation was about ("... van februari 2023").
         reading = None if filters else self.time_of(query, history, follow_up=query != question)
+        if reading and not reads_every_time(reading, query):
+            reading = None  # "in december 2022 en in februari 2023": not December alone; covering below
         scope = filters or (reading.filters if reading else Filters())
         answer = None
         missing = unknown_meeting(query, self.meetings()) if MEETING_DAY_HINT.search(query) else None
