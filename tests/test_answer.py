@@ -491,3 +491,12 @@ def test_the_sentence_that_gives_what_the_question_asks_for_is_quoted(question, 
     passage = hit("q", text, section=section, date=dt.date(2023, 2, 23))
     answer = ExtractiveAnswerer(None, 0.8).answer(question, "nl", [passage])
     assert quoted in answer.text and left_out not in answer.text
+
+
+def test_a_bare_table_cell_is_never_quoted():
+    table = hit(
+        "m", "2023\n\n2024 Wachttijden aansluiten bij de landelijke aanpak wachttijden.",
+        section="Monitoring", date=dt.date(2022, 3, 1),
+    )
+    answer = ExtractiveAnswerer(None, 0.8).answer("Wat staat er over wachttijden in 2023 en 2024?", "nl", [table])
+    assert "- 2023 [" not in answer.text and "Wachttijden aansluiten" in answer.text

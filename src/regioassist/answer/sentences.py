@@ -39,13 +39,13 @@ def is_debris(sentence: str) -> bool:
     True
     >>> is_debris("Het PFHO stelt het voorstel vast.")
     False
-    >>> is_debris("Voorstel 2.")
-    True
+    >>> is_debris("Voorstel 2."), is_debris("2023")
+    (True, True)
     >>> is_debris("Het overleg is positief over deze samenwerking. http://www.baantalentgv.nl/")
     False
     """
-    if _NUMBERED_LABEL.fullmatch(sentence.strip()):
-        return True  # "Voorstel 2.": the label of the point that follows, cut off from it
+    if _NUMBERED_LABEL.fullmatch(sentence.strip()) or not any(ch.isalpha() for ch in sentence):
+        return True  # "Voorstel 2.": the label of the point that follows; "2023": a table's bare cell
     urls = len(_URL.findall(sentence))
     return urls >= 2 or (urls == 1 and sum(ch.isalpha() for ch in sentence) < 40)
 
