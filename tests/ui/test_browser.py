@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -66,6 +67,22 @@ def ask(page, question: str) -> None:
     page.locator("#verstuur").wait_for(state="visible")
     page.wait_for_function("() => !document.querySelector('#gesprek .pending, #gesprek .generating')")
     page.wait_for_timeout(500)
+
+
+def settled_count(page, selector: str, below: int | None = None) -> int:
+    """The number a count element shows once Gradio has finished updating it (the same twice in a row).
+
+    While an update is queued the element shows Gradio's status ("queue: 1/1 ...") instead.
+    """
+    last = None
+    for _ in range(TIMEOUT_MS // 250):
+        found = re.match(r"\s*(\d+)\b", page.locator(selector).inner_text())
+        value = int(found.group(1)) if found else None
+        if value is not None and value == last and (below is None or value < below):
+            return value
+        last = value
+        page.wait_for_timeout(250)
+    raise AssertionError(f"{selector} never settled on a count (last: {last!r})")
 
 
 def buttons_of(message_row):
@@ -161,14 +178,10 @@ def test_upload_ask_remove(page, tmp_path):
 def test_decisions_tab_filter_and_csv(page):
     page.get_by_role("tab", name="Besluiten").click()
     page.locator("#besluiten-tabel", has_text="18 maart 2021").wait_for()
-    total = int(page.locator("#besluit-aantal").inner_text().split()[0])
+    total = settled_count(page, "#besluit-aantal")
     page.locator("#besluit-zoek textarea").fill("verblijf")
     page.locator("#besluit-zoek textarea").press("Enter")
-    page.wait_for_function(
-        "n => { const t = document.querySelector('#besluit-aantal'); return t && parseInt(t.innerText) < n; }",
-        arg=total,
-    )
-    shown = int(page.locator("#besluit-aantal").inner_text().split()[0])
+    shown = settled_count(page, "#besluit-aantal", below=total)
     assert 0 < shown < total
     table = page.locator("#besluiten-tabel").inner_text()
     assert "Verblijf" in table and "18 maart 2021" in table
