@@ -17,7 +17,7 @@ import re
 from typing import Callable, Iterator, Sequence
 
 from regioassist.answer import CUE_STEMS, GENERIC_STEMS, ExtractiveAnswerer, question_parts, topic_words
-from regioassist.answer.question import spans_documents
+from regioassist.answer.question import DOCUMENT_KINDS, spans_documents
 from regioassist.chunking import DUTCH_MONTHS
 from regioassist.config import Settings
 from regioassist.embedding import CachedEmbedder, Embedder
@@ -31,12 +31,12 @@ from regioassist.meetings import (
     may_ask_about_meetings,
     unknown_meeting,
 )
-from regioassist.models import Answer, DocType, Hit
+from regioassist.models import Answer, Hit
 from regioassist.prompts import load_phrases
 from regioassist.retrieval import HybridRetriever
 from regioassist.store import Filters
 from regioassist.textutil import content_words, stems
-from regioassist.timephrases import Anchors, TimeReading, read_time, time_texts
+from regioassist.timephrases import MONTHS, Anchors, TimeReading, month_end, read_time, time_texts
 from regioassist.vectorcache import VectorCache, model_identity
 
 # Words that point back at an earlier turn: "die persoon", "daaruit", "haar e-mailadres".
@@ -157,14 +157,7 @@ def scope_from_question(question: str, anchors: Anchors | Callable[[], Anchors] 
     return reading.filters if reading else Filters()
 
 
-# The kinds of document a question can name, and what each is in the index.
-NAMED_KINDS = (
-    (re.compile(r"\bprogramma\w*", re.I), DocType.PROGRAMMA),
-    (re.compile(r"\b(?:resum[eé]s?|overleg(?:gen)?|vergadering\w*|verslag\w*)\b", re.I), DocType.RESUME),
-    (re.compile(r"\b\w*brief\w*", re.I), DocType.RAADSINFORMATIEBRIEF),
-    (re.compile(r"\bvoorstel\w*", re.I), DocType.VOORSTEL),
-)
-_MONTHS = {name: i + 1 for i, name in enumerate(DUTCH_MONTHS)}
+# "2021", "maart 2021": a time a question names (not the end of a span such as "2022-2026").
 TIME_MENTION = re.compile(rf"\b(?:({'|'.join(DUTCH_MONTHS)})\s+)?((?:19|20)\d{{2}})\b(?!\s*[-–]\s*\d)", re.I)
 
 
@@ -184,11 +177,10 @@ def named_documents(question: str) -> list[Filters]:
     for match in TIME_MENTION.finditer(question):
         if re.search(r"[-–]\s*$", question[: match.start()]):
             continue  # the end of a span ("2022-2026") names the programme's period, not a document
-        month, year = _MONTHS.get((match.group(1) or "").lower()), int(match.group(2))
+        month, year = MONTHS.get((match.group(1) or "").lower()), int(match.group(2))
         first = dt.date(year, month or 1, 1)
-        last = dt.date(year + (month == 12), (month % 12) + 1, 1) - dt.timedelta(days=1) if month else dt.date(year, 12, 31)
-        scopes.append(Filters(date_from=first, date_to=last))
-    kinds = [kind for pattern, kind in NAMED_KINDS if pattern.search(question)]
+        scopes.append(Filters(date_from=first, date_to=month_end(year, month) if month else dt.date(year, 12, 31)))
+    kinds = [kind for pattern, kind in DOCUMENT_KINDS if pattern.search(question)]
     if len(kinds) >= 2:
         scopes += [Filters(doc_type=kind.value) for kind in kinds]
     scopes = list(dict.fromkeys(scopes))

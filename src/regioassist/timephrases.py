@@ -167,7 +167,7 @@ def _month_names(language: str) -> list[str]:
     return list(ENGLISH_MONTHS) if language == "en" else list(DUTCH_MONTHS)
 
 
-def _month_end(year: int, month: int) -> dt.date:
+def month_end(year: int, month: int) -> dt.date:
     """The last day of a month: (2023, 2) -> 28 February 2023."""
     return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
 
@@ -239,7 +239,7 @@ def _operand(text: str, context: _Context) -> tuple[dt.date, dt.date]:
     month_year = re.fullmatch(rf"({_MONTH_ANY})\s+({_YEAR})", words)
     if month_year:
         month, year = MONTHS[month_year.group(1).rstrip(".")], int(month_year.group(2))
-        return dt.date(year, month, 1), _month_end(year, month)
+        return dt.date(year, month, 1), month_end(year, month)
     if words in MONTHS:
         return _latest_month(MONTHS[words], context)
     day = parse_day(text)
@@ -252,7 +252,7 @@ def _latest_month(month: int, context: _Context) -> tuple[dt.date, dt.date]:
     """'maart' with the newest document of 23 February 2023 -> March 2022 (the latest March up to it)."""
     reference = context.reference()
     year = reference.year if month <= reference.month else reference.year - 1
-    return dt.date(year, month, 1), _month_end(year, month)
+    return dt.date(year, month, 1), month_end(year, month)
 
 
 # --- the phrases, one resolver each: match, context -> (start, end, kind) -------------------------
@@ -293,7 +293,7 @@ def _season(match: re.Match, context: _Context) -> Resolved:
         year = reference.year if first_month <= reference.month else reference.year - 1
     start = dt.date(year, first_month, 1)
     end_year, end_month = _shift_month(year, first_month, -2)
-    return start, _month_end(end_year, end_month), "read"
+    return start, month_end(end_year, end_month), "read"
 
 
 # Begin, middle and end of a year: thirds of four months; halves of six.
@@ -306,7 +306,7 @@ YEAR_PARTS = {"begin": (1, 4), "early": (1, 4), "start": (1, 4), "beginning": (1
 def _year_part(match: re.Match, context: _Context) -> Resolved:
     year = _year_term(match.group("year"), context)
     first, last = YEAR_PARTS[" ".join(match.group("part").lower().split())]
-    return dt.date(year, first, 1), _month_end(year, last), "read"
+    return dt.date(year, first, 1), month_end(year, last), "read"
 
 
 QUARTERS = {"eerste": 1, "1e": 1, "first": 1, "1st": 1, "tweede": 2, "2e": 2, "second": 2, "2nd": 2,
@@ -317,7 +317,7 @@ QUARTERS = {"eerste": 1, "1e": 1, "first": 1, "1st": 1, "tweede": 2, "2e": 2, "s
 def _quarter(match: re.Match, context: _Context) -> Resolved:
     year = _year_term(match.group("year"), context)
     quarter = QUARTERS[match.group("q").lower()]
-    return dt.date(year, 3 * quarter - 2, 1), _month_end(year, 3 * quarter), "read"
+    return dt.date(year, 3 * quarter - 2, 1), month_end(year, 3 * quarter), "read"
 
 
 def _meeting(match: re.Match, context: _Context) -> Resolved:
@@ -345,7 +345,7 @@ def _relative_year(match: re.Match, context: _Context) -> Resolved:
 def _relative_month(match: re.Match, context: _Context) -> Resolved:
     reference = context.reference()
     year, month = _shift_month(reference.year, reference.month, _steps_back(match))
-    return dt.date(year, month, 1), _month_end(year, month), "relative"
+    return dt.date(year, month, 1), month_end(year, month), "relative"
 
 
 def _past_year(match: re.Match, context: _Context) -> Resolved:
@@ -360,7 +360,7 @@ def _month_no_year(match: re.Match, context: _Context) -> Resolved:
 
 def _month_year(match: re.Match, context: _Context) -> Resolved:
     month, year = MONTHS[match.group("month").lower()], int(match.group("year"))
-    return dt.date(year, month, 1), _month_end(year, month), "literal"
+    return dt.date(year, month, 1), month_end(year, month), "literal"
 
 
 def _year(match: re.Match, context: _Context) -> Resolved:

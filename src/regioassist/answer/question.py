@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from regioassist.chunking import DUTCH_MONTHS
+from regioassist.models import DocType
 from regioassist.textutil import STOPWORDS, content_words, fold, stems
 
 
@@ -239,9 +240,14 @@ def counted_words(question: str) -> list[str]:
 
 # Kinds of document a question can name; naming two ("het programma en het resumé") or two times
 # ("in 2021 en 2023", "tussen maart 2021 en februari 2023") asks for more than one document.
-_DOCUMENT_KINDS = tuple(
-    re.compile(rf"\b(?:{pattern})\b", re.I)
-    for pattern in (r"programma\w*", r"resum[eé]s?|overleggen|vergaderingen|verslag\w*", r"\w*brief\w*", r"voorstel\w*")
+DOCUMENT_KINDS = tuple(
+    (re.compile(rf"\b(?:{pattern})\b", re.I), kind)
+    for pattern, kind in (
+        (r"programma\w*", DocType.PROGRAMMA),
+        (r"resum[eé]s?|overleggen|vergaderingen|verslag\w*", DocType.RESUME),
+        (r"\w*brief\w*", DocType.RAADSINFORMATIEBRIEF),
+        (r"voorstel\w*", DocType.VOORSTEL),
+    )
 )
 _TWO_TIMES = re.compile(r"\b(?:19|20)\d{2}\b.*\ben\b.*\b(?:19|20)\d{2}\b|\btussen\b.+\ben\b|\bdaarna\b|\blater(?:e)?\b", re.I)
 
@@ -278,7 +284,7 @@ def spans_documents(question: str) -> bool:
     >>> spans_documents("Wat kost de dyslexiezorg?")
     False
     """
-    kinds = sum(bool(kind.search(question)) for kind in _DOCUMENT_KINDS)
+    kinds = sum(bool(pattern.search(question)) for pattern, _ in DOCUMENT_KINDS)
     return kinds >= 2 or bool(_TWO_TIMES.search(question))
 
 
