@@ -15,7 +15,7 @@ from regioassist.answer.question import (
     names_section, question_parts, spans_documents, topic_words, wanted_cues,
 )
 from regioassist.answer.sentences import (
-    LIST_ITEMS, NEIGHBOUR_SHARE, RESTATES, announces, antecedent, continuation, gives_name, is_debris,
+    NEIGHBOUR_SHARE, RESTATES, announces, antecedent, continuation, gives_name, is_debris,
     list_in_next_chunk, names_asked_year, on_topic,
 )
 from regioassist.compounds import CompoundSplitter
@@ -312,11 +312,7 @@ class ExtractiveAnswerer:
                 current_place = place
             before = antecedent(sentence, per_hit[rank])
             listed = continuation(sentence, per_hit[rank], asked_by[i])
-            after = [(hit, s) for s in listed]
-            if sentence.rstrip().endswith(":") and len(listed) < LIST_ITEMS and (listed or [sentence])[-1] == per_hit[rank][-1]:
-                # The list runs on past the end of the chunk: its next items are in the next chunk.
-                more = [(h, s) for h, s in list_in_next_chunk(sentence, hit, hits, per_hit) if s not in listed]
-                after += more[: LIST_ITEMS - len(listed)]
+            after = [(hit, s) for s in listed] + list_in_next_chunk(sentence, listed, rank, hits, per_hit)
             for source, quoted in [(hit, s) for s in before + [sentence]] + after:
                 key = " ".join(words(quoted))
                 if key in printed:

@@ -168,18 +168,27 @@ def on_topic(topic: set[str], text: str) -> bool:
     return len(topic & stems(text)) > len(topic) / 2
 
 
-def list_in_next_chunk(sentence: str, hit: Hit, hits: list[Hit], per_hit: list[list[str]]) -> list[tuple[Hit, str]]:
-    """The items of the list ``sentence`` announces ("De wethouders geven het volgende mee:") that stand
-    in the next chunk of the same agenda item, when that one was retrieved too; each cites its own chunk.
+def list_in_next_chunk(
+    sentence: str, listed: list[str], rank: int, hits: list[Hit], per_hit: list[list[str]]
+) -> list[tuple[Hit, str]]:
+    """The items that carry on the list ``sentence`` announces ("De wethouders geven het volgende mee:")
+    when ``listed``, its items in passage ``rank``, runs to the end of that passage: from the next chunk
+    of the same agenda item, when that one was retrieved too, up to LIST_ITEMS in all; each cites its
+    own chunk.
     """
+    own = per_hit[rank]
+    if not sentence.rstrip().endswith(":") or len(listed) >= LIST_ITEMS or (listed or [sentence])[-1] != own[-1]:
+        return []
+    hit = hits[rank]
     following = [
-        (h.chunk.start, rank) for rank, h in enumerate(hits[: len(per_hit)])
+        (h.chunk.start, r) for r, h in enumerate(hits[: len(per_hit)])
         if h.chunk.source == hit.chunk.source and h.chunk.section == hit.chunk.section and h.chunk.start > hit.chunk.start
     ]
     if not following:
         return []
-    rank = min(following)[1]
-    sentences = per_hit[rank]
+    nearest = min(following)[1]
+    sentences = per_hit[nearest]
     # Chunks overlap: the next one may repeat the announcing sentence, and its list follows it there.
     items = sentences[sentences.index(sentence) + 1 :] if sentence in sentences else sentences
-    return [(hits[rank], s) for s in items[:LIST_ITEMS] if not is_debris(s)]
+    more = [(hits[nearest], s) for s in items[:LIST_ITEMS] if not is_debris(s) and s not in listed]
+    return more[: LIST_ITEMS - len(listed)]
