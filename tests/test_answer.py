@@ -500,3 +500,64 @@ def test_a_bare_table_cell_is_never_quoted():
     )
     answer = ExtractiveAnswerer(None, 0.8).answer("Wat staat er over wachttijden in 2023 en 2024?", "nl", [table])
     assert "- 2023 [" not in answer.text and "Wachttijden aansluiten" in answer.text
+
+
+def test_a_lone_url_is_no_sentence_however_many_letters_it_has():
+    from regioassist.answer.sentences import is_debris
+
+    assert is_debris("https://www.regiogv.nl/wp-content/uploads/2022/03/Een-toekomst-met-perspectief.pdf")
+    assert is_debris("Zie https://www.regiogv.nl/wp-content/uploads/2022/03/Een-toekomst-met-perspectief.pdf")
+    assert not is_debris("Het overleg is positief over deze samenwerking. http://www.baantalentgv.nl/")
+
+
+def test_a_question_how_something_is_divided_is_answered_by_the_shares():
+    passage = hit(
+        "s", "Zorgstart loopt een andere route dan de andere onderdelen van het programma. "
+        "Het idee is om de financiering met partners te delen; 1/3 Regio, 1/3 Mobiliteitsteam, 1/3 partners.",
+        section="Mededelingen", date=dt.date(2023, 2, 23),
+    )
+    answerer = ExtractiveAnswerer(None, 0.8, max_sentences=1)
+    answer = answerer.answer("Hoe wil men de financiering van Zorgstart verdelen?", "nl", [passage])
+    assert "1/3 Regio" in answer.text and "andere route" not in answer.text
+
+
+def test_a_document_that_names_nothing_the_question_names_is_left_out_of_a_span():
+    web_2023 = hit("w23", "De WEB kent knelpunten. Er is een verbetertraject gestart.", section="Voortgang WEB",
+                   date=dt.date(2023, 2, 23), domain="Werk en Participatie")
+    programme = hit("prog", "2024 Wachttijden aansluiten bij de landelijke aanpak 2023.", section="Monitoring",
+                    date=dt.date(2022, 3, 1))
+    web_2021 = hit("w21", "Aanbieders van WEB-trajecten declareren binnen 30 dagen.", section="Stand zaken WEB",
+                   date=dt.date(2021, 3, 18), domain="Werk en Inkomen")
+    answer = ExtractiveAnswerer(None, 0.8).answer(
+        "Hoe heeft de WEB zich ontwikkeld tussen 2021 en 2023?", "nl", [web_2023, programme, web_2021]
+    )
+    assert "verbetertraject" in answer.text and "30 dagen" in answer.text
+    assert "Wachttijden" not in answer.text
+
+
+def test_a_proposals_points_answer_what_it_asks_though_less_similar_than_its_prose():
+    points = dataclasses.replace(PROPOSAL_POINTS, dense_score=0.79)
+    background = dataclasses.replace(
+        PROPOSAL_BACKGROUND, chunk=dataclasses.replace(PROPOSAL_BACKGROUND.chunk, source=points.chunk.source)
+    )
+    answer = ExtractiveAnswerer(None, 0.8).answer(
+        "What is the PFHO asked to agree to in the proposal on local teams?", "en", [points, background]
+    )
+    assert "Instemmen met een plan van aanpak" in answer.text
+    # Alone, or for a question that does not ask what is proposed, the points are too weak a match.
+    alone = ExtractiveAnswerer(None, 0.8).answer("What is the PFHO asked to agree to?", "en", [points])
+    assert not alone.answered
+    other = ExtractiveAnswerer(None, 0.8).answer("How are the local teams developing?", "en", [points, background])
+    assert "Instemmen" not in other.text
+
+
+def test_a_decision_without_a_proposal_brings_the_sentences_that_tie_on_its_topic():
+    item = hit(
+        "zm", "Mirjam Havinga: Zorgstart en AI Media lopen een andere routing. Zij kreeg de vraag de middelen "
+        "beschikbaar te stellen. Het idee is de financiering te delen. Zij heeft € 100.000 voor Zorgstart en € 50.000 "
+        "voor AI Media vrijgegeven. Tot september is er tijd. De aanwezige wethouders zijn hiermee akkoord.",
+        section="Mededelingen", date=dt.date(2023, 2, 23), decisions=("De aanwezige wethouders zijn hiermee akkoord.",),
+    )
+    answer = ExtractiveAnswerer(None, 0.8).answer("Wat is besloten over Zorgstart en AI Media?", "nl", [item])
+    assert "andere routing" in answer.text and "€ 100.000" in answer.text and "hiermee akkoord" in answer.text
+    assert "Tot september" not in answer.text

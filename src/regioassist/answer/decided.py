@@ -9,6 +9,7 @@ from regioassist.models import Hit
 from regioassist.textutil import split_sentences, stems
 
 SHORT_ITEM = 4  # an item with up to this many sentences is quoted whole
+STAND_INS = 2  # sentences sharing the most with the topic that stand in for a missing proposal, when they tie
 
 
 def decisions_answer(
@@ -68,8 +69,8 @@ def decision_sentences(hit: Hit, topic: set[str]) -> list[str]:
     the proposal they adopt ("Voorgesteld wordt om ..."), since "stelt het voorstel vast"
     says nothing without it; the sentence right after a decision, which often carries its
     condition ("Huizen vraagt ... of het voorstel juridisch houdbaar is"); a note added
-    after the meeting. Only when the item states no proposal does the sentence that shares
-    most with the topic stand in for it.
+    after the meeting. Only when the item states no proposal do the sentences that share
+    most with the topic stand in for it (up to STAND_INS, when they tie).
     """
     chunk = hit.chunk
     decisions = [" ".join(d.split()) for d in chunk.decisions]
@@ -94,7 +95,8 @@ def decision_sentences(hit: Hit, topic: set[str]) -> list[str]:
             (s for s in others if len(s) >= 25 and topic & stems(s) and not is_debris(s)),
             key=lambda s: -len(topic & stems(s)),
         )
-        picked += ranked[:1]
+        best = len(topic & stems(ranked[0])) if ranked else 0
+        picked += [s for s in ranked if len(topic & stems(s)) == best][:STAND_INS]
     flat = " ".join(chunk.text.split())
     units = list(dict.fromkeys(picked + decisions))
     return sorted(units, key=lambda u: (flat.find(u[:40]) if flat.find(u[:40]) >= 0 else len(flat)))

@@ -73,10 +73,24 @@ class ExtractiveAnswerer:
     def is_relevant(self, hit: Hit) -> bool:
         return hit.dense_score is not None and hit.dense_score >= self.min_dense_score
 
+    def relevant(self, question: str, hits: Sequence[Hit]) -> list[Hit]:
+        """The hits similar enough to answer from, in their order.
+
+        A proposal's decision points ("Voorstel", "Beslispunten") also count for a question that
+        asks what is proposed when another passage of that proposal is similar enough: a list of
+        decision points resembles an English question less than the proposal's prose does.
+        """
+        sources = {h.chunk.source for h in hits if self.is_relevant(h)}
+        proposed = asks_what_is_proposed(question)
+        return [
+            h for h in hits
+            if self.is_relevant(h) or (proposed and h.chunk.source in sources and is_decision_heading(h.chunk.section))
+        ]
+
     def answer(self, question: str, language: str, hits: Sequence[Hit]) -> Answer:
         language = language if language in self.phrases else "nl"
         phrases = self.phrases[language]
-        relevant = [h for h in hits if self.is_relevant(h)]
+        relevant = self.relevant(question, hits)
         if not relevant:
             return Answer(question, language, False, phrases["decline"], (), tuple(hits), confidence=0.0)
         off = self.off_the_documents(question, language, relevant[:FACT_PASSAGES])
@@ -275,7 +289,7 @@ class ExtractiveAnswerer:
         if spans_documents(question):
             # "Wat zeggen het programma en het resumé over X?": the best sentences of each document,
             # not the five best of whichever document resembles the question most.
-            eligible = _best_per_source(candidates, scores)
+            eligible = _best_per_source(candidates, scores, names_in(question))
             limit = SENTENCES_PER_SOURCE * MAX_SOURCES
         chosen: list[int] = []
         seen: set[str] = set()
@@ -420,12 +434,21 @@ SENTENCES_PER_SOURCE = 3
 MAX_SOURCES = 3
 
 
-def _best_per_source(candidates: list[tuple[int, Hit, str]], scores: list[float]) -> list[int]:
-    """The SENTENCES_PER_SOURCE best sentences of each of the MAX_SOURCES best-ranked documents."""
+def _best_per_source(candidates: list[tuple[int, Hit, str]], scores: list[float], names: list[str]) -> list[int]:
+    """The SENTENCES_PER_SOURCE best sentences of each of the MAX_SOURCES best-ranked documents.
+
+    When the question names something ("Hoe heeft de WEB zich ontwikkeld tussen 2021 en 2023?"),
+    a document whose passages mention none of its names says nothing about it and is left out.
+    """
     by_source: dict[str, list[int]] = {}
     for i in sorted(range(len(candidates)), key=lambda i: candidates[i][0]):  # in passage rank order
         by_source.setdefault(candidates[i][1].chunk.source, []).append(i)
+    sources = list(by_source.values())
+    if names:
+        passages = [fold(" ".join({id(candidates[i][1]): candidates[i][1].chunk.indexed_text for i in indices}.values()))
+                    for indices in sources]
+        sources = [ids for ids, text in zip(sources, passages) if any(name_covered(n, text) for n in names)] or sources
     picked = []
-    for indices in list(by_source.values())[:MAX_SOURCES]:
+    for indices in sources[:MAX_SOURCES]:
         picked += sorted(indices, key=lambda i: -scores[i])[:SENTENCES_PER_SOURCE]
     return picked

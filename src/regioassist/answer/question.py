@@ -77,6 +77,12 @@ ANSWER_CUES = {
         re.compile(r"\b[A-Z][a-zë]+ (?:(?:van|de|der|den) )*[A-Z][a-zë]+"),
         False,
     ),
+    # "Hoe wil men de financiering verdelen?" is answered by the shares: "1/3 Regio, 1/3 partners".
+    "share": AnswerCue(
+        re.compile(r"\b(?:verdel\w*|verdeeld|verdeling|welk (?:deel|aandeel)|percentage|what share|how \w+ (?:split|divided))\b", re.I),
+        re.compile(r"\d\s?/\s?\d|\d\s?%|\b(?:procent|helft|derde|kwart|aandeel|delen|gedeeld|verdeeld|per cent|half)\b", re.I),
+        False,
+    ),
     # "Waarom ...?" is answered by the sentence that gives a reason.
     "why": AnswerCue(
         re.compile(r"\b(?:waarom|om welke reden|why|for what reason)\b", re.I),
