@@ -561,3 +561,21 @@ def test_a_decision_without_a_proposal_brings_the_sentences_that_tie_on_its_topi
     answer = ExtractiveAnswerer(None, 0.8).answer("Wat is besloten over Zorgstart en AI Media?", "nl", [item])
     assert "andere routing" in answer.text and "€ 100.000" in answer.text and "hiermee akkoord" in answer.text
     assert "Tot september" not in answer.text
+
+
+def test_welke_mededelingen_lists_each_mededeling_under_its_own_heading_first_sentence_first():
+    def mededeling(cid, title, text, start):
+        passage = hit(cid, text, section=title, date=dt.date(2021, 3, 18), domain="Sociaal Domein")
+        return dataclasses.replace(passage, chunk=dataclasses.replace(
+            passage.chunk, source="documents/001.txt", parent="Mededelingen", start=start))
+
+    items = [
+        mededeling("m2", "Alcohol en drugsgebruik", "Karin Walters vraagt aandacht voor alcoholgebruik onder jongeren. "
+                   "Er is kort over uitgewisseld met elkaar. Afgesproken is dat gemeenten elkaar informeren.", 300),
+        mededeling("m1", "Carin Ogier", "Carin Ogier stelt zich voor aan het overleg. Carin volgt Maarten Miner op als "
+                   "portefeuillehouder. Zij is portefeuillehouder werk en inkomen.", 100),
+        mededeling("m3", "KPMG-onderzoek", "Karin Walters stelt voor het KPMG-onderzoek niet uit te voeren.", 500),
+    ]
+    answer = ExtractiveAnswerer(None, 0.8).answer("Welke mededelingen zijn er gedaan?", "nl", items)
+    assert "Carin Ogier stelt zich voor" in answer.text
+    assert "alcoholgebruik" in answer.text and "KPMG-onderzoek niet uit te voeren" in answer.text

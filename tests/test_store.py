@@ -82,6 +82,12 @@ def test_round_trip_keeps_the_ocr_mark_and_the_language(store):
     assert got == scanned
 
 
+def test_round_trip_keeps_the_heading_above_the_section(store):
+    item = dataclasses.replace(chunk("m1", "m.txt"), section="KPMG-onderzoek", parent="Mededelingen")
+    store.upsert("/m", [item], np.stack([unit(0)]))
+    assert store.get(["m1"])["m1"].parent == "Mededelingen"
+
+
 @pytest.mark.parametrize(
     "filters, expected",
     [
@@ -166,10 +172,10 @@ def test_chunks_from_before_ocr_and_language_read_as_text_layer_and_dutch(tmp_pa
     store = ChromaStore(tmp_path / "chroma")
     old = chunk("o1", "old.txt")
     meta = chunk_to_metadata(old, "/old")
-    del meta["ocr"], meta["language"]  # written by a version that did not record them
+    del meta["ocr"], meta["language"], meta["parent"]  # written by a version that did not record them
     store._collection.upsert(ids=["o1"], embeddings=[unit(0)], documents=[old.indexed_text], metadatas=[meta])
     got = store.get(["o1"])["o1"]
-    assert (got.ocr, got.language) == (False, "nl")
+    assert (got.ocr, got.language, got.parent) == (False, "nl", None)
 
 
 @pytest.mark.integration

@@ -227,8 +227,12 @@ def test_001_agenda_items_and_sub_headings(seeds: dict[str, ParsedDocument]) -> 
     # The mixed-case domain line "Gezondheid en Ondersteuning" opens a domain too.
     assert _section(doc, "Beleidsplan B&O").domain == "Gezondheid en Ondersteuning"
     expected_parents = {
-        "Carin Ogier": "Agenda, mededelingen, conformstukken",
-        "KPMG-onderzoek": "Agenda, mededelingen, conformstukken",
+        # The mededelingen each have a heading of their own, under the "Mededelingen" sub-heading.
+        "Carin Ogier": "Mededelingen",
+        "KPMG-onderzoek": "Mededelingen",
+        "Onderzoek Follow the Money": "Mededelingen",
+        "Nationaal Programma Onderwijs": "Mededelingen",
+        "Betrekken Raden Uitvoeringsplan Jeugd": "Mededelingen",
         "Voortgang inkoop": "Stand zaken inkoop",
         "Evaluatie inkoop": "Stand zaken inkoop",
         "Inhoud beleidsplan": "Beleidsplan B&O",
@@ -238,6 +242,10 @@ def test_001_agenda_items_and_sub_headings(seeds: dict[str, ParsedDocument]) -> 
     for title, parent in expected_parents.items():
         section = _section(doc, title)
         assert (section.kind, section.parent) == ("section", parent), title
+    # "Resumé" after "Mededelingen: Er zijn geen mededelingen." is the meeting's own business, no mededeling.
+    assert {s.parent for s in doc.sections if s.title == "Resumé" and s.kind == "section"} == {
+        "Agenda, mededelingen, conformstukken"
+    }
     titles = {s.title for s in doc.sections}
     assert not any(t[0].isdigit() for t in titles)  # "1. Onderschrijven ..." is a list item
 
@@ -601,3 +609,24 @@ def test_pdf_running_header_and_footer_dropped_and_paragraph_joined() -> None:
         ("Vervolg", 2)]
     body = " ".join(_section(doc, "Werkgeversservicepunt").text.split())
     assert "eerste jaar. Het WSP houdt daarnaast spreekuren" in body  # one paragraph over the page break
+
+
+def test_each_chunk_of_a_mededeling_carries_every_heading_above_it(seeds: dict[str, ParsedDocument]) -> None:
+    from regioassist.chunking import chunk_document
+
+    chunks = [c for c in chunk_document(seeds["001"]) if c.section == "KPMG-onderzoek"]
+    assert chunks and {c.parent for c in chunks} == {"Mededelingen"}
+    assert chunks[0].context.splitlines()[-3:] == ["Agenda, mededelingen, conformstukken", "Mededelingen", "KPMG-onderzoek"]
+
+
+def test_a_rondvraag_sub_heading_collects_the_headings_after_it_in_its_item() -> None:
+    raw = RawDocument(
+        "r.txt",
+        "RESUMÉ\n\nOverleg zorg 3 mei 2023\n\nJEUGD\n\nAgenda en rondvraag\n\nRondvraag\n\nSportpark\nHuizen vraagt naar het sportpark.\n\n"
+        "Jeugdraad\nLaren vraagt naar de jeugdraad.\n\nPleegzorg\n\nHet overleg stelt het voorstel vast.\n",
+    )
+    doc = parse_document(raw)
+    assert {s.title: s.parent for s in doc.sections if s.kind == "section"} == {
+        "Rondvraag": "Agenda en rondvraag", "Sportpark": "Rondvraag", "Jeugdraad": "Rondvraag",
+    }
+    assert "Pleegzorg" in [s.title for s in doc.agenda_items]

@@ -44,11 +44,22 @@ def context_header(doc: ParsedDocument, section: Section | None) -> str:
     if section is not None:
         if section.domain:
             lines.append(section.domain)
-        if section.parent:
-            lines.append(section.parent)
+        lines += headings_above(doc, section)
         if section.title and section.kind != "preamble":
             lines.append(section.title)
     return "\n".join(lines)
+
+
+def headings_above(doc: ParsedDocument, section: Section) -> list[str]:
+    """The headings ``section`` stands under, outermost first: its agenda item, then "Mededelingen"."""
+    above: list[str] = []
+    before = [s for s in doc.sections if s.start < section.start]
+    parent = section.parent
+    while parent and parent not in above:
+        above.insert(0, parent)
+        owner = next((s for s in reversed(before) if s.title == parent), None)
+        parent = owner.parent if owner else None
+    return above
 
 
 @lru_cache(maxsize=8)
@@ -143,6 +154,7 @@ def chunk_document(doc: ParsedDocument, chunk_chars: int = 900, overlap_chars: i
                     domain=section.domain,
                     section=None if section.kind == "preamble" else section.title,
                     section_kind=section.kind,
+                    parent=section.parent,
                     page=doc.page_at(start),
                     start=start,
                     end=end,

@@ -243,6 +243,7 @@ class Chunk:
     domain: str | None = None
     section: str | None = None
     section_kind: str = "section"
+    parent: str | None = None  # the heading the section stands under: its agenda item, or "Mededelingen"
     page: int | None = None
     start: int = 0
     end: int = 0

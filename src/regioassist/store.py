@@ -125,6 +125,7 @@ def chunk_to_metadata(chunk: Chunk, path_key: str, indexed_at: str = "") -> dict
         "domain_key": domain_key(chunk.domain),
         "section": chunk.section or "",
         "section_kind": chunk.section_kind,
+        "parent": chunk.parent or "",
         "page": chunk.page or 0,
         "start": chunk.start,
         "end": chunk.end,
@@ -154,6 +155,7 @@ def chunk_from_record(chunk_id: str, document: str, meta: dict) -> Chunk:
         domain=meta["domain"] or None,
         section=meta["section"] or None,
         section_kind=meta["section_kind"],
+        parent=meta.get("parent") or None,  # indexes of pipeline version 7 and before have none
         page=meta["page"] or None,
         start=meta["start"],
         end=meta["end"],

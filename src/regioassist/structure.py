@@ -366,6 +366,11 @@ def _domain_in(title: str) -> str | None:
 # --- sections --------------------------------------------------------------------------
 
 _DOMAIN, _SUBDOMAIN, _ITEM, _SUB, _SECTION = "domain", "subdomain", "agenda_item", "sub", "section"
+# Headings of parts that collect several short items: mededelingen, rondvraag, toezeggingen, actielijst, ...
+CONTAINER_HEADING = re.compile(r"\b(?:mededeling\w*|rondvraag|toezegging\w*|actie(?:lijst|punten)|conformstuk\w*|"
+                               r"ingekomen stukken)\b", re.I)
+# Headings of the meeting's own business, which no such part collects: "Resumé", "Vaststellen agenda".
+_PROCEDURE_HEADING = re.compile(r"\b(?:resum[eé]|agenda|opening|sluiting|vaststell\w*|verslag|notulen)\b", re.I)
 
 
 def _roles(lines: list[_Line], headings: list[_Heading], minutes: bool) -> list[str]:
@@ -413,16 +418,20 @@ def _roles(lines: list[_Line], headings: list[_Heading], minutes: bool) -> list[
 
 def _specs(lines: list[_Line], headings: list[_Heading], roles: list[str], minutes: bool,
            title: str) -> list[_Spec]:
-    """Title, kind, parent and domain of every heading that opens a section."""
+    """Title, kind, parent and domain of every heading that opens a section.
+
+    In minutes, a sub-heading that collects items ("Mededelingen") is the parent of the
+    sub-headings after it in its agenda item: "Carin Ogier" and "KPMG-onderzoek" are mededelingen.
+    """
     domain = None if minutes else _domain_in(title)
-    subdomain = item = None
+    subdomain = item = group = None
     chapters: dict[int, str] = {}  # open headings by level, for parents outside minutes
     specs: list[_Spec] = []
     heading_lines = {h.line for h in headings}
     for h, role in zip(headings, roles, strict=True):
         if role in (_DOMAIN, _SUBDOMAIN):
             domain = canonical_domain(h.title) if role == _DOMAIN else domain
-            subdomain, item = (h.title if role == _SUBDOMAIN else None), None
+            subdomain, item, group = (h.title if role == _SUBDOMAIN else None), None, None
             following = _next_text(lines, h.line)
             if following is not None and following not in heading_lines:
                 # Text right under a domain line, before any agenda item ("Er zijn geen
@@ -431,14 +440,21 @@ def _specs(lines: list[_Line], headings: list[_Heading], roles: list[str], minut
             continue
         domain = (None if minutes else _known_domain(h.title)) or domain
         if role == _SECTION and minutes:  # an appendix after the agenda: no domain, no parent
-            domain = subdomain = item = None
+            domain = subdomain = item = group = None
             specs.append(_Spec(h.line, h.title, _SECTION, h.number, None, None))
             continue
         if role == _SECTION:
             parent = next((chapters[lvl] for lvl in sorted(chapters, reverse=True) if lvl < h.level), None)
             chapters = {lvl: t for lvl, t in chapters.items() if lvl < h.level} | {h.level: h.title}
+        elif role == _ITEM:
+            parent, group = subdomain, None
         else:
-            parent = subdomain if role == _ITEM else item
+            procedure = _PROCEDURE_HEADING.search(h.title) is not None
+            container = CONTAINER_HEADING.search(h.title) is not None and not procedure
+            if container or procedure:
+                group = None
+            parent = group or item
+            group = h.title if container else group
         item = h.title if role == _ITEM else item
         kind = _ITEM if role == _ITEM else _SECTION
         specs.append(_Spec(h.line, h.title, kind, h.number, parent, domain))

@@ -264,7 +264,7 @@ class ExtractiveAnswerer:
         topic = stems(topic_words(question)) - GENERIC_STEMS
         named = {
             id(h) for rank, h in enumerate(hits[:FACT_PASSAGES])
-            if (many and names_section(question, h.chunk.section))
+            if (many and (names_section(question, h.chunk.section) or names_section(question, h.chunk.parent)))
             # a proposal's own decision points, when the proposal is about the question's topic
             or (proposed and is_decision_heading(h.chunk.section) and (rank == 0 or on_topic(topic, h.chunk.indexed_text)))
         }
@@ -274,8 +274,16 @@ class ExtractiveAnswerer:
             # rather than the sentences that happen to share its words ("... kan een aanvraag worden gedaan").
             # So is a proposal's "Voorstel" section for "Wat wordt het PFHO gevraagd te besluiten?".
             candidates = [c for c in candidates if id(c[1]) in named and len(c[2]) >= 25]
-            candidates.sort(key=lambda c: (c[1].chunk.start, c[0]))
-            scores = [1.0] * len(candidates)  # all equal: the first LIST_SENTENCES in document order
+            # Items of their own ("Carin Ogier", "KPMG-onderzoek" under "Mededelingen") each open with
+            # what they announce: every item's first sentence comes before any item's second.
+            def item(c: tuple[int, Hit, str]) -> tuple[str, str | None]:
+                return c[1].chunk.source, c[1].chunk.section
+
+            opening: dict[tuple[str, str | None], str] = {}
+            for c in sorted(candidates, key=lambda c: c[1].chunk.start):
+                opening.setdefault(item(c), c[2])
+            candidates.sort(key=lambda c: (opening[item(c)] != c[2], c[1].chunk.start, c[0]))
+            scores = [1.0] * len(candidates)  # all equal: the first LIST_SENTENCES in that order
         else:
             scores = self._score_sentences(question, candidates)
         if not candidates:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from regioassist.chunking import DUTCH_MONTHS
 from regioassist.models import DocType
+from regioassist.structure import CONTAINER_HEADING
 from regioassist.textutil import STOPWORDS, content_words, fold, stems
 
 
@@ -258,9 +259,6 @@ DOCUMENT_KINDS = tuple(
 _TWO_TIMES = re.compile(r"\b(?:19|20)\d{2}\b.*\ben\b.*\b(?:19|20)\d{2}\b|\btussen\b.+\ben\b|\bdaarna\b|\blater(?:e)?\b", re.I)
 
 
-# Sections that hold several separate items: mededelingen, rondvraag, toezeggingen, actielijst, ...
-CONTAINER_SECTION = re.compile(r"\b(?:mededeling\w*|rondvraag|toezegging\w*|actie(?:lijst|punten)|conformstuk\w*|"
-                               r"ingekomen stukken)\b", re.I)
 
 
 def names_section(question: str, section: str | None) -> bool:
@@ -274,7 +272,7 @@ def names_section(question: str, section: str | None) -> bool:
     >>> names_section("Welke mededelingen werden er gedaan?", "Agenda en mededelingen")
     False
     """
-    if not section or not CONTAINER_SECTION.search(section):
+    if not section or not CONTAINER_HEADING.search(section):
         return False
     words_ = stems(section)
     return bool(words_) and words_ <= stems(question)
