@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from regioassist import metadata as meta
 from regioassist.decisions import decision_status, find_decisions, sentences
 from regioassist.language import document_language
-from regioassist.models import DocType, Mention, ParsedDocument, RawDocument, Section
+from regioassist.models import Mention, ParsedDocument, RawDocument, Section
 
 # The regional social-domain programmes; '&' and 'en' are the same.
 KNOWN_DOMAINS = (
