@@ -579,3 +579,15 @@ def test_welke_mededelingen_lists_each_mededeling_under_its_own_heading_first_se
     answer = ExtractiveAnswerer(None, 0.8).answer("Welke mededelingen zijn er gedaan?", "nl", items)
     assert "Carin Ogier stelt zich voor" in answer.text
     assert "alcoholgebruik" in answer.text and "KPMG-onderzoek niet uit te voeren" in answer.text
+
+
+def test_a_documents_header_run_together_is_never_quoted():
+    header = hit(
+        "hd", "RESUMÉ Overleg portefeuillehouders sociaal domein 18 maart 2021 Aanwezig Rosalie van Rijn (Jeugd), "
+        "Carin Ogier (Werk en Inkomen, Weesp) Afwezig Maarten Hoelscher (Huizen, Jeugd) Contactpersoon Saloua Chaara",
+        section=None, date=dt.date(2021, 3, 18),
+    )
+    item = hit("co", "Carin Ogier stelt zich voor. Carin volgt Maarten Miner op als portefeuillehouder werk en inkomen.",
+               section="Carin Ogier", date=dt.date(2021, 3, 18))
+    answer = ExtractiveAnswerer(None, 0.8).answer("Welke portefeuille heeft Carin Ogier?", "nl", [header, item])
+    assert "Maarten Miner" in answer.text and "Contactpersoon" not in answer.text

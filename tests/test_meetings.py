@@ -154,6 +154,18 @@ def test_contact_email_and_kenmerk_with_the_users_filters(meetings) -> None:
     assert bullets(kenmerk) == ["23.0001000"] and kenmerk.citations[0].source == FEB_2023.name
 
 
+def test_whether_the_minutes_are_confidential_is_read_from_the_header(meetings) -> None:
+    answer = ask(meetings, "Is het resumé van 23 februari 2023 vertrouwelijk?")
+    assert answer.text.startswith("Of het document vertrouwelijk is, volgens de kop ervan:")
+    assert bullets(answer) == ["Nee"] and answer.citations[0].quote == "Vertrouwelijk Nee"
+
+
+def test_who_represented_a_municipality_is_who_came_from_it(meetings) -> None:
+    answer = ask(meetings, "Wie vertegenwoordigde Laren in het portefeuillehoudersoverleg van februari 2023?")
+    assert answer.text.startswith("Deze mensen uit Laren staan als aanwezig")
+    assert bullets(answer) == ["Flip de Groot (Laren)"]
+
+
 def test_agenda_items_in_order_each_cited_to_its_heading(meetings) -> None:
     domain = Filters(date_from=dt.date(2021, 3, 1), date_to=dt.date(2021, 3, 31), domain="Werk en Inkomen")
     answer = ask(meetings, "Welke agendapunten had het overleg?", domain)
@@ -255,6 +267,16 @@ def test_documents_indexed_without_outline_are_left_to_retrieval(store) -> None:
     ("Welke onderwerpen zijn besproken over jeugdhulp?", None),
     ("Het resumé van welke vergadering is vastgesteld?", None),
     ("Welke mededelingen werden er gedaan?", None),
+    # who came for a municipality, or sat at the meeting
+    ("Wie vertegenwoordigde Laren in het overleg van februari 2023?", "present"),
+    ("Wie zat er namens Weesp in het overleg van 18 maart 2021?", "present"),
+    ("Welke wethouders uit Huizen zaten bij het overleg sociaal domein?", "present"),
+    ("Wie is er aangenomen als praktijkondersteuner jeugd in Huizen?", None),
+    ("Wie zitten er in de stuurgroep BORN?", None),
+    # whether the document is confidential
+    ("Is het resumé van 23 februari 2023 vertrouwelijk?", "confidential"),
+    ("Are the minutes of February 2023 confidential?", "confidential"),
+    ("Wat is er besloten over vertrouwelijke gegevens van jeugdigen?", None),
 ])
 def test_question_kind(question: str, kind: str | None) -> None:
     assert question_kind(question) == kind

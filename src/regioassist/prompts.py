@@ -53,6 +53,7 @@ REQUIRED_PHRASES: dict[str, set[str]] = {
     "meeting_contact": set(),
     "meeting_email": set(),
     "meeting_kenmerk": set(),
+    "meeting_confidential": set(),
     "meeting_agenda": set(),
     "meeting_list": set(),
     "meeting_documents": set(),

@@ -168,6 +168,15 @@ def names_in(question: str) -> list[str]:
     return found
 
 
+def names_municipality(question: str) -> bool:
+    """Does the question name one of the region's municipalities?
+
+    >>> names_municipality("Wie vertegenwoordigde Laren?"), names_municipality("Wie opende het overleg?")
+    (True, False)
+    """
+    return any(fold(name) in MUNICIPALITIES for name in names_in(question))
+
+
 def name_covered(name: str, text: str) -> bool:
     """Every part of ``name`` (3+ letters) occurs in the folded ``text``: 'Beschermd Wonen-initiatieven'."""
     parts = [p for p in re.split(r"[\s'’-]+", fold(name)) if len(p) >= 3]

@@ -27,6 +27,8 @@ PROPOSAL = re.compile(r"\b(?:voorgesteld|voorstel (?:is|om)|stelt voor|wordt gev
 AFTER_THE_MEETING = re.compile(r"^(?:noot|n\.b\.|naschrift)\b", re.I)
 NEIGHBOUR_SHARE = 0.3  # share of the previous sentence's word overlap a sentence inherits
 _URL = re.compile(r"(?:https?://|www\.\w)\S*", re.I)  # a whole URL: "http://www.x.nl/" counts once
+# The labels of a minutes' header fields, as they open its lines: two in one "sentence" make it the header.
+_HEADER_LABEL = re.compile(r"\b(?:Aanwezig|Afwezig|Afgemeld|Contactpersoon|E-?mail|Vertrouwelijk|Kenmerk|Notulist)\b")
 MIN_LETTERS_BESIDE_URL = 25  # "Zie http://..." is a pointer, no sentence; "Het overleg is positief ... http://..." is one
 _NUMBERED_LABEL = re.compile(r"(?:[A-Z][^\W\d_]*\s+){1,3}\d{1,3}[.:)]?")  # "Voorstel 2.", "Nummer Omschrijving Voorstel 1."
 
@@ -42,6 +44,8 @@ def is_debris(sentence: str) -> bool:
     False
     >>> is_debris("Voorstel 2."), is_debris("2023")
     (True, True)
+    >>> is_debris("Aanwezig Joke Lanphen (Blaricum) Afwezig Roland Boom (Huizen) Contactpersoon Marielle Stitzinger")
+    True
     >>> is_debris("Het overleg is positief over deze samenwerking. http://www.baantalentgv.nl/")
     False
     >>> is_debris("https://www.regiogv.nl/wp-content/uploads/2022/03/Een-toekomst-met-perspectief.pdf")
@@ -49,6 +53,8 @@ def is_debris(sentence: str) -> bool:
     """
     if _NUMBERED_LABEL.fullmatch(sentence.strip()) or not any(ch.isalpha() for ch in sentence):
         return True  # "Voorstel 2.": the label of the point that follows; "2023": a table's bare cell
+    if len(_HEADER_LABEL.findall(sentence)) >= 2:
+        return True  # a document's header run together ("Aanwezig ... Afwezig ... Contactpersoon ..."): meetings/ answers from it
     urls = len(_URL.findall(sentence))
     # The words around a lone URL count, not the letters of the URL itself.
     return urls >= 2 or (urls == 1 and sum(ch.isalpha() for ch in _URL.sub("", sentence)) < MIN_LETTERS_BESIDE_URL)

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from typing import Sequence
 
-from regioassist.answer import Citations, format_date, topic_words
+from regioassist.answer import Citations, format_date, names_municipality, topic_words
 from regioassist.meetings.records import MeetingRecord
 from regioassist.meetings.writer import HEADER_FIELDS, Writer
 from regioassist.metadata import MONTHS
@@ -29,17 +29,23 @@ _KINDS: tuple[tuple[str, re.Pattern], ...] = tuple((kind, re.compile(pattern, re
               r"e-?mail\b|\be-?mail (?:van|of) (?:de|het|the)\b"),
     ("contact", r"\bcontact ?perso(?:o?n)\w*|\bpoint of contact\b"),
     ("kenmerk", r"\b(?:kenmerk|referentienummer|reference number|zaaknummer)\b"),
+    ("confidential", r"\b(?:vertrouwelijk|geheim|openbaar|confidential|public)\b.{0,40}\?|"
+                     r"\b(?:is|zijn|was|waren|are|were)\s+(?:het|de|dit|the|these)\s+(?:resum[eé]s?|verslag\w*|"
+                     r"notulen|minutes)\b.{0,40}\b(?:vertrouwelijk|geheim|openbaar|confidential|public)\b"),
     ("role", r"\b(?:welke gemeente|namens|vertegenwoordig\w*|portefeuilles?|which municipality|represent\w*|"
              r"portfolios?|wie is|who is)\b"),
     ("absent", r"\b(?:afwezig\w*|afgemeld\w*|afmelding\w*|verhinderd|niet aanwezig|ontbr(?:a|e)k\w*|absent\w*|"
                r"absences?|missing|not present|(?:did not|didn't) attend)"),
     ("present", r"\b(?:aanwezig\w*|presentielijst|present|attend\w*|attendance|deelnemers|participants|"
-                r"namen deel)\b"),
+                r"namen deel)\b|\b(?:zat|zaten|zit|zitten)\b(?:\s+\w+){0,3}\s+(?:bij|in|aan)\s+(?:het|de|dat|die)\s+"
+                r"(?:\w+\s+)?(?:overleg|vergadering|pfho)\b"),
     ("agenda", r"\bagenda ?punten\b|\bagenda items\b|\b(?:op|on) (?:de|the) agenda\b|"
                r"\b(?:over )?(?:welke|which) (?:onderwerpen|punten|topics|subjects)\b.{0,20}\b(?:ging|gingen|went)\b|\b(?:welke|which) (?:onderwerpen|"
                r"punten|topics|items|subjects) (?:zijn|werden|stonden|kwamen|were)\b.{0,25}\b(?:besproken|behandeld|"
                r"agenda|orde|discussed)\b"),
 ))
+# "Wie vertegenwoordigde Laren?", "Wie zat er namens Weesp?": who came for a municipality.
+_REPRESENTS = re.compile(r"\b(?:namens|vertegenwoordig\w*|represent\w*|on behalf of)\b", re.I)
 _WHO = re.compile(r"\b(?:wie|who|welke|which|namen|names|lijst|list|hoeveel|how many|aanwezigen|afwezigen|"
                   r"attendees|absentees)\b", re.I)
 # "Wie volgt X op en welke portefeuille heeft zij?": two questions; each must be about the meetings.
@@ -100,6 +106,8 @@ def question_kind(question: str) -> str | None:
     for kind, pattern in _KINDS:
         if not pattern.search(question):
             continue
+        if kind == "role" and _WHO.search(question) and _REPRESENTS.search(question) and names_municipality(question):
+            return "present"  # "Wie vertegenwoordigde Laren?": who came from Laren
         if kind == "role" or (kind in ("absent", "present") and not _WHO.search(question)):
             continue  # these need a named person, decided with the names in the index: see _kind
         if kind == "agenda" and topic_words(pattern.sub(" ", question)):

@@ -14,7 +14,7 @@ from regioassist.store import Filters, domain_key
 
 
 # The header fields a question can ask for, by the kind of question.
-HEADER_FIELDS = {"contact": "contactpersoon", "email": "email", "kenmerk": "kenmerk"}
+HEADER_FIELDS = {"contact": "contactpersoon", "email": "email", "kenmerk": "kenmerk", "confidential": "vertrouwelijk"}
 
 
 @dataclass
@@ -57,7 +57,8 @@ class Writer:
             outline = record.outline
             keys = ("contactpersoon", "email") if kind == "email" else (HEADER_FIELDS[kind],)
             quotes = [q for q in map(outline.line, keys) if q]
-            value = {"contact": outline.contact, "kenmerk": outline.kenmerk, "email": outline.email}[kind]
+            value = {"contact": outline.contact, "kenmerk": outline.kenmerk, "email": outline.email,
+                     "confidential": _field_value(outline.line("vertrouwelijk"))}[kind]
             if kind == "email" and outline.contact and value:
                 value = f"{outline.contact}: {value}"
             line = f"- {value} {self._cite(record.header, ' '.join(quotes))}" if value and quotes \
@@ -173,6 +174,14 @@ def named_domain(question: str, records: Sequence[MeetingRecord]) -> str | None:
     domains = {entry.domain for r in records if r.outline for entry in r.outline.agenda if entry.domain}
     named = [d for d in domains if re.search(rf"\b{re.escape(domain_key(d))}\b", asked)]
     return max(named, key=len) if named else None
+
+
+def _field_value(line: str | None) -> str | None:
+    """What a header line says after its label: "Vertrouwelijk Nee" -> "Nee"."""
+    if not line:
+        return None
+    label = FIELD.match(line)
+    return line[label.end() if label else 0 :].strip(" :") or None
 
 
 def _starts_with(line: str, first: Person) -> bool:
