@@ -591,3 +591,18 @@ def test_a_documents_header_run_together_is_never_quoted():
                section="Carin Ogier", date=dt.date(2021, 3, 18))
     answer = ExtractiveAnswerer(None, 0.8).answer("Welke portefeuille heeft Carin Ogier?", "nl", [header, item])
     assert "Maarten Miner" in answer.text and "Contactpersoon" not in answer.text
+
+
+def test_a_list_item_chosen_alone_is_quoted_with_the_sentence_that_announces_the_list():
+    item = hit(
+        "li", "De uitvoering van de WEB kent een aantal knelpunten:\n- Het vinden van de doelgroep (bereik)\n"
+        "- Aanmelden en plaatsing deelnemers (proces)\n- Monitoring, effect en sturing (effect)\n\n"
+        "Het portefeuillehoudersoverleg agendeert het verbeterplan op 6 oktober.",
+        section="Voortgang WEB", date=dt.date(2023, 2, 23), domain="Werk en Participatie",
+    )
+    answer = ExtractiveAnswerer(None, 0.8, max_sentences=1).answer("Hoe staat het met monitoring en sturing?", "nl", [item])
+    lines = [line.split(" [")[0] for line in answer.text.splitlines() if line.startswith("- ")]
+    assert lines[:4] == [
+        "- De uitvoering van de WEB kent een aantal knelpunten:", "- Het vinden van de doelgroep (bereik)",
+        "- Aanmelden en plaatsing deelnemers (proces)", "- Monitoring, effect en sturing (effect)",
+    ]

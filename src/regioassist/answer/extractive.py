@@ -16,7 +16,7 @@ from regioassist.answer.question import (
 )
 from regioassist.answer.sentences import (
     NEIGHBOUR_SHARE, RESTATES, announces, antecedent, continuation, gives_name, is_debris,
-    list_in_next_chunk, names_asked_year, on_topic,
+    list_in_next_chunk, list_lead, names_asked_year, on_topic,
 )
 from regioassist.compounds import CompoundSplitter
 from regioassist.embedding import Embedder
@@ -326,6 +326,8 @@ class ExtractiveAnswerer:
         current_place = None
         for i in order:
             rank, hit, sentence = chosen[i]
+            # A list item chosen on its own is quoted with the sentence that announces its list.
+            sentence = list_lead(sentence, per_hit[rank]) or sentence
             if " ".join(words(sentence)) in printed:
                 continue
             place = place_of(hit.chunk, language, self.phrases)

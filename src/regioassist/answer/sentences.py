@@ -173,6 +173,29 @@ def antecedent(sentence: str, sentences: list[str]) -> list[str]:
     return [before] if before and not is_debris(before) and not before.rstrip().endswith(":") else []
 
 
+def list_lead(sentence: str, sentences: list[str]) -> str | None:
+    """The sentence that announces the list ``sentence`` is an item of, or None.
+
+    An item has no final period, nor have the items between it and the announcing sentence,
+    which ends in a colon: "Monitoring, effect en sturing (effect)" is the third of the
+    knelpunten that "De uitvoering van de WEB kent een aantal knelpunten:" lists.
+
+    >>> list_lead("Monitoring (effect)", ["De WEB kent knelpunten:", "Het bereik", "Monitoring (effect)", "Er is een plan."])
+    'De WEB kent knelpunten:'
+    >>> list_lead("Er is een plan.", ["De WEB kent knelpunten:", "Er is een plan."]) is None
+    True
+    """
+    if sentence not in sentences or sentence.rstrip().endswith((".", ":", "?", "!")):
+        return None
+    at = sentences.index(sentence)
+    for before in reversed(sentences[max(0, at - LIST_ITEMS) : at]):
+        if before.rstrip().endswith(":"):
+            return before
+        if before.rstrip().endswith((".", "?", "!")):
+            return None
+    return None
+
+
 def on_topic(topic: set[str], text: str) -> bool:
     """More than half of the topic's stems occur in ``text`` (all of them for a two-word topic)."""
     return len(topic & stems(text)) > len(topic) / 2
