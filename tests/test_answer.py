@@ -606,3 +606,18 @@ def test_a_list_item_chosen_alone_is_quoted_with_the_sentence_that_announces_the
         "- De uitvoering van de WEB kent een aantal knelpunten:", "- Het vinden van de doelgroep (bereik)",
         "- Aanmelden en plaatsing deelnemers (proces)", "- Monitoring, effect en sturing (effect)",
     ]
+
+
+def test_a_short_item_a_decision_question_names_is_quoted_whole():
+    sentences = ["Er wordt meer structuur aangebracht in de contracten.", "Gemeenten willen werken vanuit partnerschap.",
+                 "Periodiek worden de bevindingen teruggekoppeld.", "Zo verbeteren we gaandeweg de werkwijze."]
+    short = hit("ra", " ".join(sentences), section="Relatie met aanbieders", date=dt.date(2023, 2, 23))
+    answer = ExtractiveAnswerer(None, 0.8).answer("Wat is er afgesproken over de relatie met aanbieders?", "nl", [short])
+    assert [line.split(" [")[0] for line in answer.text.splitlines() if line.startswith("- ")] == [
+        f"- {s}" for s in sentences
+    ]
+    # A longer item gives its best sentences only.
+    longer = dataclasses.replace(short, chunk=dataclasses.replace(
+        short.chunk, text=" ".join(sentences + ["De werkwijze wordt jaarlijks bekeken.", "Dat gebeurt in mei."])))
+    answer = ExtractiveAnswerer(None, 0.8).answer("Wat is er afgesproken over de relatie met aanbieders?", "nl", [longer])
+    assert len([line for line in answer.text.splitlines() if line.startswith("- ")]) < 6

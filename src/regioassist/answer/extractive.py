@@ -8,7 +8,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from regioassist.answer.citations import Citations, place_of
-from regioassist.answer.decided import decisions_answer
+from regioassist.answer.decided import SHORT_ITEM, decisions_answer
 from regioassist.answer.question import (
     ANSWER_CUES, CUE_STEMS, DATES, DAY_WORDS, DECISION_QUESTION, GENERIC_STEMS, LIST_QUESTION,
     MIN_UNKNOWN_TOPIC_CHARS, MUNICIPALITIES, UNIT_SIGNS, asked_name, counted_words, name_covered, names_in,
@@ -269,6 +269,9 @@ class ExtractiveAnswerer:
             or (proposed and is_decision_heading(h.chunk.section) and (rank == 0 or on_topic(topic, h.chunk.indexed_text)))
         }
         many = many or bool(named)
+        whole = self._short_item_asked(question, hits, candidates) if not required else []
+        if whole:
+            return whole
         if named and not required:
             # "Welke mededelingen werden er gedaan?": the section the question names, read in order,
             # rather than the sentences that happen to share its words ("... kan een aanvraag worden gedaan").
@@ -307,6 +310,22 @@ class ExtractiveAnswerer:
                 seen.add(key)
                 chosen.append(i)
         return [candidates[i] for i in chosen]
+
+    def _short_item_asked(
+        self, question: str, hits: list[Hit], candidates: list[tuple[int, Hit, str]]
+    ) -> list[tuple[int, Hit, str]]:
+        """A short agenda item that a decision question names, quoted whole (as decided.py quotes one
+        with a recorded decision): "Wat is er afgesproken over de relatie met aanbieders?" -> all four
+        sentences of "Relatie met aanbieders", not the three most like the question."""
+        topic = stems(topic_words(question)) - GENERIC_STEMS
+        if not DECISION_QUESTION.search(question) or not topic or not hits:
+            return []
+        first = hits[0].chunk
+        same_item = [h for h in hits if (h.chunk.source, h.chunk.section) == (first.source, first.section)]
+        own = [c for c in candidates if c[0] == 0]
+        if len(same_item) > 1 or not own or len(own) > SHORT_ITEM or not topic <= stems(first.section or ""):
+            return []
+        return own
 
     def _render(
         self, chosen: list[tuple[int, Hit, str]], hits: list[Hit], per_hit: list[list[str]], asked_by: list[str],
