@@ -273,10 +273,14 @@ def test_documents_indexed_without_outline_are_left_to_retrieval(store) -> None:
     ("Welke wethouders uit Huizen zaten bij het overleg sociaal domein?", "present"),
     ("Wie is er aangenomen als praktijkondersteuner jeugd in Huizen?", None),
     ("Wie zitten er in de stuurgroep BORN?", None),
+    ("Welke punten zaten in het overleg van februari 2023?", None),
     # whether the document is confidential
     ("Is het resumé van 23 februari 2023 vertrouwelijk?", "confidential"),
     ("Are the minutes of February 2023 confidential?", "confidential"),
+    ("Is the February 2023 minutes confidential?", "confidential"),
     ("Wat is er besloten over vertrouwelijke gegevens van jeugdigen?", None),
+    ("Wat is besloten over openbaar vervoer?", None),
+    ("What was said about public health?", None),
 ])
 def test_question_kind(question: str, kind: str | None) -> None:
     assert question_kind(question) == kind

@@ -29,16 +29,18 @@ _KINDS: tuple[tuple[str, re.Pattern], ...] = tuple((kind, re.compile(pattern, re
               r"e-?mail\b|\be-?mail (?:van|of) (?:de|het|the)\b"),
     ("contact", r"\bcontact ?perso(?:o?n)\w*|\bpoint of contact\b"),
     ("kenmerk", r"\b(?:kenmerk|referentienummer|reference number|zaaknummer)\b"),
-    ("confidential", r"\b(?:vertrouwelijk|geheim|openbaar|confidential|public)\b.{0,40}\?|"
-                     r"\b(?:is|zijn|was|waren|are|were)\s+(?:het|de|dit|the|these)\s+(?:resum[eé]s?|verslag\w*|"
-                     r"notulen|minutes)\b.{0,40}\b(?:vertrouwelijk|geheim|openbaar|confidential|public)\b"),
+    # "Is het resumé van 23 februari 2023 vertrouwelijk?": the document itself, not "openbaar vervoer"
+    ("confidential", r"\b(?:is|zijn|was|waren|are|were)\s+(?:het|de|dit|dat|the|these|this)\s+(?:\w+\s+){0,3}"
+                     r"(?:resum[eé]s?|verslag\w*|notulen|minutes|document\w*|stukken)\b.{0,40}"
+                     r"\b(?:vertrouwelijk|geheim|openbaar|confidential|public)\s*\?"),
     ("role", r"\b(?:welke gemeente|namens|vertegenwoordig\w*|portefeuilles?|which municipality|represent\w*|"
              r"portfolios?|wie is|who is)\b"),
     ("absent", r"\b(?:afwezig\w*|afgemeld\w*|afmelding\w*|verhinderd|niet aanwezig|ontbr(?:a|e)k\w*|absent\w*|"
                r"absences?|missing|not present|(?:did not|didn't) attend)"),
     ("present", r"\b(?:aanwezig\w*|presentielijst|present|attend\w*|attendance|deelnemers|participants|"
-                r"namen deel)\b|\b(?:zat|zaten|zit|zitten)\b(?:\s+\w+){0,3}\s+(?:bij|in|aan)\s+(?:het|de|dat|die)\s+"
-                r"(?:\w+\s+)?(?:overleg|vergadering|pfho)\b"),
+                r"namen deel)\b|\b(?:wie|wethouders?|portefeuillehouders?|mensen|personen|bestuurders?)\b.{0,40}"
+                r"\b(?:zat|zaten|zit|zitten)\b(?:\s+\w+){0,3}\s+(?:bij|in|aan)\s+(?:het|de|dat|die)\s+(?:\w+\s+)?"
+                r"(?:overleg|vergadering|pfho)\b"),
     ("agenda", r"\bagenda ?punten\b|\bagenda items\b|\b(?:op|on) (?:de|the) agenda\b|"
                r"\b(?:over )?(?:welke|which) (?:onderwerpen|punten|topics|subjects)\b.{0,20}\b(?:ging|gingen|went)\b|\b(?:welke|which) (?:onderwerpen|"
                r"punten|topics|items|subjects) (?:zijn|werden|stonden|kwamen|were)\b.{0,25}\b(?:besproken|behandeld|"
