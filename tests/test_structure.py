@@ -507,6 +507,8 @@ def test_canonical_domain(heading: str, canonical: str) -> None:
     [("Het PFHO stelt voorstel 1 en 2 vast.", DecisionStatus.VASTGESTELD),
      ("De portefeuillehouders stellen het voorstel vast.", DecisionStatus.VASTGESTELD),
      ("Het college besluit de subsidie te verlenen.", DecisionStatus.VASTGESTELD),
+     # the body as the second part of a compound
+     ("Het portefeuillehoudersoverleg besluit het aantal plekken te verhogen.", DecisionStatus.VASTGESTELD),
      ("Het resume wordt vastgesteld.", DecisionStatus.VASTGESTELD),
      ("Er wordt afgesproken dat de regio een voorstel doet.", DecisionStatus.AFGESPROKEN),
      ("Afgesproken is dat gemeenten elkaar informeren.", DecisionStatus.AFGESPROKEN),

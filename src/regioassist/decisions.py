@@ -81,7 +81,7 @@ _STATUS_RULES: tuple[tuple[DecisionStatus, re.Pattern[str]], ...] = tuple(
         (DecisionStatus.VASTGESTELD,
          rf"^{_words(6)}{_AUXILIARY}\s+{_words(4)}(?:vastgesteld|goedgekeurd)\b"
          r"|\bstel(?:t|len)\b(?:\s+\S+){0,8}?\s+vast\b"
-         rf"|\b{_SUBJECT}\s+(?:besluit|besluiten)\b|^besluit(?:en)?\s*:|\b(?:wordt|is)\s+besloten\b"),
+         rf"|\b\w*{_SUBJECT}\s+(?:besluit|besluiten)\b|^besluit(?:en)?\s*:|\b(?:wordt|is)\s+besloten\b"),
         (DecisionStatus.INGESTEMD,
          r"\bakkoord\b|\bingestemd\b|\bstem(?:t|men)\b(?:\s+\S+){0,4}?\s+(?:mee\s+)?in\b"),
         (DecisionStatus.KENNISGENOMEN,

@@ -171,6 +171,8 @@ def test_upload_ask_remove(page, tmp_path):
 
     page.get_by_role("tab", name="Chat").click()
     page.get_by_role("button", name="Nieuw gesprek").click()
+    # Counted before the old conversation is gone, ask() would wait for rows that never come.
+    page.wait_for_function("() => document.querySelectorAll('#gesprek .message-row').length === 0")
     ask(page, question)
     assert "13 april 2023" not in chat_text(page)
 
