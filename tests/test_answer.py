@@ -567,7 +567,7 @@ def test_welke_mededelingen_lists_each_mededeling_under_its_own_heading_first_se
     def mededeling(cid, title, text, start):
         passage = hit(cid, text, section=title, date=dt.date(2021, 3, 18), domain="Sociaal Domein")
         return dataclasses.replace(passage, chunk=dataclasses.replace(
-            passage.chunk, source="documents/001.txt", parent="Mededelingen", start=start))
+            passage.chunk, source="documents/001.txt", parent="Mededelingen", section_kind="section", start=start))
 
     items = [
         mededeling("m2", "Alcohol en drugsgebruik", "Karin Walters vraagt aandacht voor alcoholgebruik onder jongeren. "
@@ -578,6 +578,7 @@ def test_welke_mededelingen_lists_each_mededeling_under_its_own_heading_first_se
     ]
     answer = ExtractiveAnswerer(None, 0.8).answer("Welke mededelingen zijn er gedaan?", "nl", items)
     assert "Carin Ogier stelt zich voor" in answer.text
+    assert '18 maart 2021 — Sociaal Domein, Mededelingen "Carin Ogier":' in answer.text
     assert "alcoholgebruik" in answer.text and "KPMG-onderzoek niet uit te voeren" in answer.text
 
 

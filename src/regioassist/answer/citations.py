@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from regioassist.chunking import DUTCH_MONTHS
 from regioassist.models import Answer, Chunk, Citation, Hit
 from regioassist.prompts import DEFAULT_PHRASES, load_phrases
+from regioassist.structure import CONTAINER_HEADING
 
 
 ENGLISH_MONTHS = "January February March April May June July August September October November December".split()
@@ -32,6 +33,8 @@ def place_of(chunk: Chunk, language: str, phrases: dict[str, dict[str, str]]) ->
         where.append(chunk.domain)
     if chunk.section:
         label = phrases[language]["item"] if chunk.section_kind == "agenda_item" else ""
+        if not label and chunk.parent and CONTAINER_HEADING.fullmatch(chunk.parent.strip()):
+            label = chunk.parent  # 'Mededelingen "Carin Ogier"': one of the mededelingen
         where.append(f'{label} "{chunk.section}"'.strip())
     return f"{head} — {', '.join(where)}" if where else head
 
