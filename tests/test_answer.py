@@ -579,6 +579,8 @@ def test_welke_mededelingen_lists_each_mededeling_under_its_own_heading_first_se
     answer = ExtractiveAnswerer(None, 0.8).answer("Welke mededelingen zijn er gedaan?", "nl", items)
     assert "Carin Ogier stelt zich voor" in answer.text
     assert '18 maart 2021 — Sociaal Domein, Mededelingen "Carin Ogier":' in answer.text
+    assert {c.group for c in answer.citations} == {"Mededelingen"}
+    assert "Mededelingen: Carin Ogier" in render(answer)
     assert "alcoholgebruik" in answer.text and "KPMG-onderzoek niet uit te voeren" in answer.text
 
 

@@ -286,6 +286,7 @@ class Citation:
     passage: str = field(default="", compare=False, repr=False)
     ocr: bool = False  # the passage was read by OCR from a scan: its words may be misread
     language: str = "nl"  # the document's language (ISO 639-1), "und" when undecidable
+    group: str | None = None  # the collecting heading the item stands under ("Mededelingen"), if any
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,10 @@ def test_title_names_date_domain_and_agenda_item():
     # A programme without a date is named by its title; its heading is a part, not an agenda item.
     programme = citation(date=None, domain=None, doc_type="programma", title="Programma 2022", page=4)
     assert card_title(programme) == "[2] Programma 2022 · onderdeel Verblijf · p. 4"
+    # A mededeling with a heading of its own is named as one, in the title and in the body.
+    mededeling = citation(agenda_item="KPMG-onderzoek", domain="Sociaal Domein", group="Mededelingen")
+    assert card_title(mededeling) == "[2] 18 maart 2021 · Sociaal Domein · Mededelingen KPMG-onderzoek"
+    assert "Mededelingen: <b>KPMG-onderzoek</b>" in card_body(mededeling)
 
 
 def test_highlight_marks_the_quote_inside_its_passage_and_escapes_html():

@@ -32,11 +32,40 @@ def place_of(chunk: Chunk, language: str, phrases: dict[str, dict[str, str]]) ->
     if chunk.domain:
         where.append(chunk.domain)
     if chunk.section:
-        label = phrases[language]["item"] if chunk.section_kind == "agenda_item" else ""
-        if not label and chunk.parent and CONTAINER_HEADING.fullmatch(chunk.parent.strip()):
-            label = chunk.parent  # 'Mededelingen "Carin Ogier"': one of the mededelingen
+        label = phrases[language]["item"] if chunk.section_kind == "agenda_item" else collecting_group(chunk) or ""
         where.append(f'{label} "{chunk.section}"'.strip())
     return f"{head} — {', '.join(where)}" if where else head
+
+
+def collecting_group(chunk: Chunk) -> str | None:
+    """The collecting heading a section stands under ("Mededelingen" for "Carin Ogier"), or None.
+
+    Only a heading that collects items names the group; an agenda item such as "Agenda en
+    mededelingen" does not.
+    """
+    parent = (chunk.parent or "").strip()
+    return parent if chunk.section_kind != "agenda_item" and CONTAINER_HEADING.fullmatch(parent) else None
+
+
+def citation_of(n: int, hit: Hit, quote: str) -> Citation:
+    """Citation number ``n``: where ``hit``'s passage stands, and the ``quote`` taken from it."""
+    chunk = hit.chunk
+    return Citation(
+        n=n,
+        source=chunk.source,
+        title=chunk.title,
+        doc_type=chunk.doc_type.value,
+        date=chunk.date.isoformat() if chunk.date else None,
+        domain=chunk.domain,
+        agenda_item=chunk.section,
+        page=chunk.page,
+        quote=quote,
+        score=hit.dense_score if hit.dense_score is not None else hit.score,
+        passage=chunk.text,
+        ocr=chunk.ocr,
+        language=chunk.language,
+        group=collecting_group(chunk),
+    )
 
 
 @dataclass
@@ -58,22 +87,7 @@ class Citations:
 
     def build(self) -> tuple[Citation, ...]:
         return tuple(
-            Citation(
-                n=i + 1,
-                source=hit.chunk.source,
-                title=hit.chunk.title,
-                doc_type=hit.chunk.doc_type.value,
-                date=hit.chunk.date.isoformat() if hit.chunk.date else None,
-                domain=hit.chunk.domain,
-                agenda_item=hit.chunk.section,
-                page=hit.chunk.page,
-                quote=" ".join(quotes),
-                score=hit.dense_score if hit.dense_score is not None else hit.score,
-                passage=hit.chunk.text,
-                ocr=hit.chunk.ocr,
-                language=hit.chunk.language,
-            )
-            for i, (hit, quotes) in enumerate(zip(self.hits, self.quotes))
+            citation_of(i + 1, hit, " ".join(quotes)) for i, (hit, quotes) in enumerate(zip(self.hits, self.quotes))
         )
 
 
@@ -91,7 +105,7 @@ def render(answer: Answer, phrases: dict[str, dict[str, str]] | None = None) -> 
         if c.domain:
             where.append(c.domain)
         if c.agenda_item:
-            where.append(f"{phrases['item']}: {c.agenda_item}")
+            where.append(f"{c.group or phrases['item']}: {c.agenda_item}")
         if c.page:
             where.append(f"{phrases['page']} {c.page}")
         if c.ocr:

@@ -26,6 +26,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from regioassist.answer.citations import citation_of
 from regioassist.evaluation.metrics import content_tokens, normalise_text, sentence_support, split_sentences
 from regioassist.models import Citation, Hit
 
@@ -146,25 +147,8 @@ def guard(text: str, sources: Sequence[Hit], marker: str, refusal: str = "") -> 
             position = end
         lines.append("".join(pieces) + line[position:])
     citations = tuple(
-        _citation(n, by_new[n], _quote(by_new[n].chunk.text, supported_by[n])) for n in sorted(by_new)
+        citation_of(n, by_new[n], _quote(by_new[n].chunk.text, supported_by[n])) for n in sorted(by_new)
     )
     return Guarded("\n".join(lines), citations, removed, unsupported, statements)
 
 
-def _citation(n: int, hit: Hit, quote: str) -> Citation:
-    chunk = hit.chunk
-    return Citation(
-        n=n,
-        source=chunk.source,
-        title=chunk.title,
-        doc_type=chunk.doc_type.value,
-        date=chunk.date.isoformat() if chunk.date else None,
-        domain=chunk.domain,
-        agenda_item=chunk.section,
-        page=chunk.page,
-        quote=quote,
-        score=hit.dense_score if hit.dense_score is not None else hit.score,
-        passage=chunk.text,
-        ocr=chunk.ocr,
-        language=chunk.language,
-    )

@@ -78,7 +78,7 @@ def card_title(citation: Citation) -> str:
     if citation.domain:
         parts.append(citation.domain)
     if citation.agenda_item:
-        label = "agendapunt" if citation.doc_type in ("resumé", "besluitenlijst") else "onderdeel"
+        label = citation.group or ("agendapunt" if citation.doc_type in ("resumé", "besluitenlijst") else "onderdeel")
         parts.append(f"{label} {citation.agenda_item}")
     if citation.page:
         parts.append(f"p. {citation.page}")
@@ -132,7 +132,7 @@ def card_body(citation: Citation) -> str:
     if citation.domain:
         facts.append(f"Domein: {html.escape(citation.domain)}")
     if citation.agenda_item:
-        facts.append(f"Agendapunt: <b>{html.escape(citation.agenda_item)}</b>")
+        facts.append(f"{html.escape(citation.group or 'Agendapunt')}: <b>{html.escape(citation.agenda_item)}</b>")
     if citation.page:
         facts.append(f"Pagina {citation.page}")
     for note in reading_notes(citation):
