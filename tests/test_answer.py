@@ -580,6 +580,9 @@ def test_welke_mededelingen_lists_each_mededeling_under_its_own_heading_first_se
     assert "Carin Ogier stelt zich voor" in answer.text
     assert '18 maart 2021 — Sociaal Domein, Mededelingen "Carin Ogier":' in answer.text
     assert {c.group for c in answer.citations} == {"Mededelingen"}
+    # in the order of the minutes, though "Alcohol en drugsgebruik" was retrieved first
+    text = answer.text
+    assert text.index('"Carin Ogier"') < text.index('"Alcohol en drugsgebruik"') < text.index('"KPMG-onderzoek"')
     assert "Mededelingen: Carin Ogier" in render(answer)
     assert "alcoholgebruik" in answer.text and "KPMG-onderzoek niet uit te voeren" in answer.text
 

@@ -220,7 +220,11 @@ class ExtractiveAnswerer:
             chosen = self._choose(question, language, hits, candidates)
             if not chosen:
                 return None
-            return self._render(chosen, hits, per_hit, [question] * len(chosen), language, citations)
+            # "Welke mededelingen zijn er gedaan?": the items the question names, in the order of the minutes.
+            in_text = LIST_QUESTION.search(question) is not None and all(
+                names_section(question, h.chunk.section) or names_section(question, h.chunk.parent) for _, h, _ in chosen
+            )
+            return self._render(chosen, hits, per_hit, [question] * len(chosen), language, citations, in_text)
         chosen, asked_by, open_parts = [], [], []
         for part in parts:
             try:
@@ -329,13 +333,19 @@ class ExtractiveAnswerer:
 
     def _render(
         self, chosen: list[tuple[int, Hit, str]], hits: list[Hit], per_hit: list[list[str]], asked_by: list[str],
-        language: str, citations: Citations,
+        language: str, citations: Citations, in_text: bool = False,
     ) -> str:
-        """The chosen sentences under their places, in passage order, each with what completes it."""
+        """The chosen sentences under their places, in passage order (``in_text``: in the order of
+        each document), each with what completes it."""
+        first_rank = {}
+        for rank, hit, _ in sorted(chosen, key=lambda c: c[0]):
+            first_rank.setdefault(hit.chunk.source, rank)
+
         def place(i: int) -> tuple[int, int, int, int]:  # passage rank, then the order of the text
             rank, hit, sentence = chosen[i]
             sentences = per_hit[rank]
-            return rank, hit.chunk.start, sentences.index(sentence) if sentence in sentences else len(sentences), i
+            at = sentences.index(sentence) if sentence in sentences else len(sentences)
+            return (first_rank[hit.chunk.source], hit.chunk.start, at, i) if in_text else (rank, hit.chunk.start, at, i)
 
         order = sorted(range(len(chosen)), key=place)
         # Each sentence once, where it is first quoted: a list item chosen on its own but also
