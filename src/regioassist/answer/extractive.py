@@ -221,9 +221,7 @@ class ExtractiveAnswerer:
             if not chosen:
                 return None
             # "Welke mededelingen zijn er gedaan?": the items the question names, in the order of the minutes.
-            in_text = LIST_QUESTION.search(question) is not None and all(
-                names_section(question, h.chunk.section) or names_section(question, h.chunk.parent) for _, h, _ in chosen
-            )
+            in_text = LIST_QUESTION.search(question) is not None and all(_names_item(question, h) for _, h, _ in chosen)
             return self._render(chosen, hits, per_hit, [question] * len(chosen), language, citations, in_text)
         chosen, asked_by, open_parts = [], [], []
         for part in parts:
@@ -268,7 +266,7 @@ class ExtractiveAnswerer:
         topic = stems(topic_words(question)) - GENERIC_STEMS
         named = {
             id(h) for rank, h in enumerate(hits[:FACT_PASSAGES])
-            if (many and (names_section(question, h.chunk.section) or names_section(question, h.chunk.parent)))
+            if (many and _names_item(question, h))
             # a proposal's own decision points, when the proposal is about the question's topic
             or (proposed and is_decision_heading(h.chunk.section) and (rank == 0 or on_topic(topic, h.chunk.indexed_text)))
         }
@@ -469,6 +467,12 @@ class ExtractiveAnswerer:
             if candidates[i][1] is candidates[i - 1][1] and lexical[i - 1] >= 0.5:
                 scores[i] += NEIGHBOUR_SHARE * lexical[i - 1]
         return scores
+def _names_item(question: str, hit: Hit) -> bool:
+    """Does the question name the passage's section, or the collecting heading it stands under
+    ("Welke mededelingen ...?" for "Carin Ogier" under "Mededelingen")?"""
+    return names_section(question, hit.chunk.section) or names_section(question, hit.chunk.parent)
+
+
 SENTENCES_PER_SOURCE = 3
 MAX_SOURCES = 3
 
