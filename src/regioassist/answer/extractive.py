@@ -80,11 +80,13 @@ class ExtractiveAnswerer:
         asks what is proposed when another passage of that proposal is similar enough: a list of
         decision points resembles an English question less than the proposal's prose does.
         """
-        sources = {h.chunk.source for h in hits if self.is_relevant(h)}
-        proposed = asks_what_is_proposed(question)
+        similar = [self.is_relevant(h) for h in hits]
+        if not asks_what_is_proposed(question):
+            return [h for h, ok in zip(hits, similar) if ok]
+        sources = {h.chunk.source for h, ok in zip(hits, similar) if ok}
         return [
-            h for h in hits
-            if self.is_relevant(h) or (proposed and h.chunk.source in sources and is_decision_heading(h.chunk.section))
+            h for h, ok in zip(hits, similar)
+            if ok or (h.chunk.source in sources and is_decision_heading(h.chunk.section))
         ]
 
     def answer(self, question: str, language: str, hits: Sequence[Hit]) -> Answer:
@@ -335,8 +337,8 @@ class ExtractiveAnswerer:
     ) -> str:
         """The chosen sentences under their places, in passage order (``in_text``: in the order of
         each document), each with what completes it."""
-        first_rank = {}
-        for rank, hit, _ in sorted(chosen, key=lambda c: c[0]):
+        first_rank: dict[str, int] = {}  # in_text: each document where its best passage ranks
+        for rank, hit, _ in sorted(chosen, key=lambda c: c[0]) if in_text else ():
             first_rank.setdefault(hit.chunk.source, rank)
 
         def place(i: int) -> tuple[int, int, int, int]:  # passage rank, then the order of the text

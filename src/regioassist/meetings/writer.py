@@ -8,7 +8,7 @@ from typing import Sequence
 
 from regioassist.answer import Citations, format_date
 from regioassist.meetings.records import MeetingRecord
-from regioassist.metadata import FIELD, dutch_date
+from regioassist.metadata import FIELD, dutch_date, header_fields
 from regioassist.models import AgendaEntry, Chunk, Hit, Mention, Outline, Person
 from regioassist.store import Filters, domain_key
 
@@ -58,7 +58,7 @@ class Writer:
             keys = ("contactpersoon", "email") if kind == "email" else (HEADER_FIELDS[kind],)
             quotes = [q for q in map(outline.line, keys) if q]
             value = {"contact": outline.contact, "kenmerk": outline.kenmerk, "email": outline.email,
-                     "confidential": _field_value(outline.line("vertrouwelijk"))}[kind]
+                     "confidential": header_fields(outline.line("vertrouwelijk") or "").get("vertrouwelijk")}[kind]
             if kind == "email" and outline.contact and value:
                 value = f"{outline.contact}: {value}"
             line = f"- {value} {self._cite(record.header, ' '.join(quotes))}" if value and quotes \
@@ -174,14 +174,6 @@ def named_domain(question: str, records: Sequence[MeetingRecord]) -> str | None:
     domains = {entry.domain for r in records if r.outline for entry in r.outline.agenda if entry.domain}
     named = [d for d in domains if re.search(rf"\b{re.escape(domain_key(d))}\b", asked)]
     return max(named, key=len) if named else None
-
-
-def _field_value(line: str | None) -> str | None:
-    """What a header line says after its label: "Vertrouwelijk Nee" -> "Nee"."""
-    if not line:
-        return None
-    label = FIELD.match(line)
-    return line[label.end() if label else 0 :].strip(" :") or None
 
 
 def _starts_with(line: str, first: Person) -> bool:
