@@ -627,3 +627,23 @@ def test_a_short_item_a_decision_question_names_is_quoted_whole():
         short.chunk, text=" ".join(sentences + ["De werkwijze wordt jaarlijks bekeken.", "Dat gebeurt in mei."])))
     answer = ExtractiveAnswerer(None, 0.8).answer("Wat is er afgesproken over de relatie met aanbieders?", "nl", [longer])
     assert len([line for line in answer.text.splitlines() if line.startswith("- ")]) < 6
+
+
+def test_the_passage_the_keyword_index_matches_best_is_read_wherever_fusion_ranked_it():
+    # Five passages that only resemble the question rank above the one holding all its words; a year in a
+    # document's title must not answer "wanneer" in its place.
+    resembling = [
+        hit(f"r{i}", f"De evaluatie toetst het Uitgangspuntendocument Inkoop 2020 op punt {i}.",
+            section="Evaluatie inkoop sociaal domein", date=dt.date(2021, 11, 1), dense=0.88)
+        for i in range(5)
+    ]
+    best_words = dataclasses.replace(
+        hit("opzet", "Een trekker van de Regio voert de evaluatie uit. Het rapport van de evaluatie wordt in het "
+                     "najaar van 2021 verwacht.", section="Opzet evaluatie", date=dt.date(2021, 11, 1), dense=0.85),
+        keyword_score=5.0,
+    )
+    answer = ExtractiveAnswerer(None, 0.8).answer(
+        "Wanneer wordt het rapport van de evaluatie inkoop verwacht?", "nl", resembling + [best_words])
+    assert answer.answered
+    assert "najaar van 2021" in answer.text
+    assert "Uitgangspuntendocument" not in answer.text
