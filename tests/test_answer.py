@@ -647,3 +647,13 @@ def test_the_passage_the_keyword_index_matches_best_is_read_wherever_fusion_rank
     assert answer.answered
     assert "najaar van 2021" in answer.text
     assert "Uitgangspuntendocument" not in answer.text
+
+
+def test_soon_answers_when_rather_than_a_date_of_something_else():
+    poh = hit("poh", "De werving voor een praktijkondersteuner jeugd in Huizen start binnenkort.", section="Pilot",
+              date=dt.date(2021, 11, 1), dense=0.91)
+    join_us = hit("join", "In januari 2020 is het programma Join Us voor jeugd in Huizen gestart.", section="Join us",
+                  date=dt.date(2021, 11, 1), dense=0.87)
+    answer = ExtractiveAnswerer(None, 0.8).answer("Wanneer start de praktijkondersteuner jeugd in Huizen?", "nl", [poh, join_us])
+    assert "binnenkort" in answer.text
+    assert "januari 2020" not in answer.text

@@ -37,7 +37,11 @@ _MONTH_NAMES = (
     "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
     "january|february|march|june|july|august|october"
 )
-_PERIODS = "kwartaal|voorjaar|najaar|zomer|winter|begin|eind|uiterlijk|binnen|vanaf|quarter"
+_PERIODS = (
+    "kwartaal|voorjaar|najaar|zomer|winter|begin|eind|uiterlijk|binnen|vanaf|quarter|"
+    # "De werving start binnenkort." answers "Wanneer start ...?" as far as the documents can.
+    "binnenkort|onlangs|(?:dit|vorig|volgend) jaar|zo snel mogelijk|soon|recently"
+)
 
 
 @dataclass(frozen=True)
