@@ -8,9 +8,8 @@ across pages; or a .docx whose headings (as the structure finder sees them)
 carry Word heading styles. Each source line stays a line, so lists, tables
 and header fields keep their shape.
 
->>> from pathlib import Path
->>> render_corpus(Path("documents"), Path("/tmp/rendered"), "pdf")  # doctest: +SKIP
-[PosixPath('/tmp/rendered/000_e69afd2dc3060162.pdf'), ...]
+``render_corpus(Path("documents"), Path("/tmp/rendered"), "pdf")`` writes
+``/tmp/rendered/000_e69afd2dc3060162.pdf`` and one PDF for each other document.
 """
 
 from __future__ import annotations
@@ -42,8 +41,7 @@ class Line:
 def render_corpus(documents: Path, out: Path, fmt: str) -> list[Path]:
     """Render every .txt/.md file of ``documents`` to ``out/<stem>.<fmt>``; the written paths, sorted.
 
-    >>> render_corpus(Path("documents"), Path("/tmp/r"), "docx")[0].name  # doctest: +SKIP
-    '000_e69afd2dc3060162.docx'
+    ``render_corpus(Path("documents"), Path("/tmp/r"), "docx")[0].name`` is ``'000_e69afd2dc3060162.docx'``.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
