@@ -30,6 +30,8 @@ _URL = re.compile(r"(?:https?://|www\.\w)\S*", re.I)  # a whole URL: "http://www
 # The labels of a minutes' header fields, as they open its lines: two in one "sentence" make it the header.
 _HEADER_LABEL = re.compile(r"\b(?:Aanwezig|Afwezig|Afgemeld|Contactpersoon|E-?mail|Vertrouwelijk|Kenmerk|Notulist)\b")
 MIN_LETTERS_BESIDE_URL = 25  # "Zie http://..." is a pointer, no sentence; "Het overleg is positief ... http://..." is one
+# Three or more words, each capitalised, with no figure or punctuation between them.
+_CAPITALISED_ROW = re.compile(r"[A-Z][\w&'’/-]*(?:\s+[A-Z][\w&'’/-]*){2,}")
 _NUMBERED_LABEL = re.compile(r"(?:[A-Z][^\W\d_]*\s+){1,3}\d{1,3}[.:)]?")  # "Voorstel 2.", "Nummer Omschrijving Voorstel 1."
 
 
@@ -44,6 +46,8 @@ def is_debris(sentence: str) -> bool:
     False
     >>> is_debris("Voorstel 2."), is_debris("2023")
     (True, True)
+    >>> is_debris("Datum Overleg Doel Conclusie PFHO Vaststellen"), is_debris("Het vinden van de doelgroep (bereik)")
+    (True, False)
     >>> is_debris("Aanwezig Joke Lanphen (Blaricum) Afwezig Roland Boom (Huizen) Contactpersoon Marielle Stitzinger")
     True
     >>> is_debris("Het overleg is positief over deze samenwerking. http://www.baantalentgv.nl/")
@@ -53,6 +57,8 @@ def is_debris(sentence: str) -> bool:
     """
     if _NUMBERED_LABEL.fullmatch(sentence.strip()) or not any(ch.isalpha() for ch in sentence):
         return True  # "Voorstel 2.": the label of the point that follows; "2023": a table's bare cell
+    if _CAPITALISED_ROW.fullmatch(sentence.strip()):
+        return True  # a table's header row ("Datum Overleg Doel Conclusie PFHO"): labels, no statement
     if len(_HEADER_LABEL.findall(sentence)) >= 2:
         return True  # a document's header run together ("Aanwezig ... Afwezig ... Contactpersoon ..."): meetings/ answers from it
     urls = len(_URL.findall(sentence))
