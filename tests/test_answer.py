@@ -657,13 +657,3 @@ def test_soon_answers_when_rather_than_a_date_of_something_else():
     answer = ExtractiveAnswerer(None, 0.8).answer("Wanneer start de praktijkondersteuner jeugd in Huizen?", "nl", [poh, join_us])
     assert "binnenkort" in answer.text
     assert "januari 2020" not in answer.text
-
-
-def test_the_item_the_question_names_answers_it_rather_than_a_passage_sharing_a_word():
-    baantalent = hit("bt", "BaanTalent is een samenwerking van vier uitvoeringsorganisaties. Het uitgangspunt is dat "
-                           "de klant centraal staat.", section="BaanTalent", date=dt.date(2023, 2, 23), dense=0.87)
-    web = hit("web", "Het doel van de WEB is het vinden van de doelgroep.", section="Voortgang WEB",
-              date=dt.date(2023, 2, 23), dense=0.86)
-    answer = ExtractiveAnswerer(None, 0.8).answer("Wat is het doel van BaanTalent?", "nl", [baantalent, web])
-    assert "samenwerking van vier" in answer.text
-    assert "doelgroep" not in answer.text

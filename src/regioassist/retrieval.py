@@ -111,14 +111,12 @@ def title_words(text: str) -> tuple[str, ...]:
     return tuple(words(fold(text)))
 
 
-def is_distinct_title(title: tuple[str, ...]) -> bool:
-    """Is a title, found word for word in a question, specific enough to say the question names it?
-    Two content words ("Stand zaken WEB") or one long one ("Dagbehandeling" is not; "Arbeidsmarktkrapte" is)."""
+def _names_an_item(title: tuple[str, ...]) -> bool:
     content = [w for w in title if w not in STOPWORDS and (len(w) >= 3 or w.isdigit())]
     return len(content) >= MIN_TITLE_WORDS or any(len(w) >= MIN_TITLE_WORD_CHARS for w in content)
 
 
-def contains_words(words_: tuple[str, ...], part: tuple[str, ...]) -> bool:
+def _contains(words_: tuple[str, ...], part: tuple[str, ...]) -> bool:
     """Whole-word containment: ('over', 'inkoop', 'x') contains ('inkoop', 'x'), not ('inkoo',)."""
     n = len(part)
     return any(words_[i : i + n] == part for i in range(len(words_) - n + 1))
@@ -201,7 +199,7 @@ class SectionTitles:
         decisions = []
         for cid, section in sections.items():
             title = title_words(section or "")
-            if title and is_distinct_title(title):
+            if title and _names_an_item(title):
                 self._ids[title].append(cid)
             if title and is_decision_heading(section):
                 decisions.append(cid)
@@ -218,8 +216,8 @@ class SectionTitles:
         "Evaluatie inkoop sociaal domein" does not also name "Evaluatie inkoop".
         """
         asked = title_words(question)
-        named = [t for t in self._ids if contains_words(asked, t)]
-        longest = [t for t in named if not any(o != t and contains_words(o, t) for o in named)]
+        named = [t for t in self._ids if _contains(asked, t)]
+        longest = [t for t in named if not any(o != t and _contains(o, t) for o in named)]
         ids = [cid for t in longest for cid in self._ids[t]]
         if allowed is not None:
             allowed = set(allowed)

@@ -12,7 +12,7 @@ from regioassist.answer.decided import SHORT_ITEM, decisions_answer
 from regioassist.answer.question import (
     ANSWER_CUES, CUE_STEMS, DATES, DAY_WORDS, DECISION_QUESTION, GENERIC_STEMS, LIST_QUESTION,
     MIN_UNKNOWN_TOPIC_CHARS, MUNICIPALITIES, UNIT_SIGNS, asked_name, counted_words, name_covered, names_in,
-    names_section, names_title, question_parts, spans_documents, topic_words, wanted_cues,
+    names_section, question_parts, spans_documents, topic_words, wanted_cues,
 )
 from regioassist.answer.sentences import (
     NEIGHBOUR_SHARE, RESTATES, announces, antecedent, continuation, gives_name, is_debris,
@@ -219,10 +219,6 @@ class ExtractiveAnswerer:
         per_hit = [split_sentences(hit.chunk.text) for hit in read]
         # A run of URLs is never quoted, however well its year or words match.
         candidates = [(rank, hit, s) for rank, (hit, ss) in enumerate(zip(hits, per_hit)) for s in ss if not is_debris(s)]
-        if not spans_documents(question):
-            # "Wat is het doel van BaanTalent?": the item the question names answers it, not a sentence
-            # of another passage that shares a word with it ("Het vinden van de doelgroep").
-            candidates = [c for c in candidates if names_title(question, c[1].chunk.section)] or candidates
         parts = question_parts(question)
         if len(parts) == 1:
             chosen = self._choose(question, language, hits, candidates)

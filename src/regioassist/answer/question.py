@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from regioassist.chunking import DUTCH_MONTHS
 from regioassist.models import DocType
-from regioassist.retrieval import contains_words, is_distinct_title, title_words
 from regioassist.structure import CONTAINER_HEADING
 from regioassist.textutil import STOPWORDS, content_words, fold, stems
 
@@ -186,23 +185,6 @@ def name_covered(name: str, text: str) -> bool:
     """Every part of ``name`` (3+ letters) occurs in the folded ``text``: 'Beschermd Wonen-initiatieven'."""
     parts = [p for p in re.split(r"[\s'’-]+", fold(name)) if len(p) >= 3]
     return all(p in text for p in parts)
-
-
-def names_title(question: str, section: str | None) -> bool:
-    """Does ``question`` name the item ``section`` word for word: by a title specific enough on its
-    own, or by a name it writes with a capital ("Wat is het doel van BaanTalent?")?
-
-    >>> names_title("Wat is het doel van BaanTalent?", "BaanTalent")
-    True
-    >>> names_title("Wat is er besloten over het voorstel?", "Voorstel")
-    False
-    >>> names_title("Wat is de stand zaken WEB?", "Stand zaken WEB")
-    True
-    """
-    title = title_words(section or "")
-    if not title or not contains_words(title_words(question), title):
-        return False
-    return is_distinct_title(title) or any(title_words(name) == title for name in names_in(question))
 
 
 def wanted_cues(question: str) -> list[str]:
