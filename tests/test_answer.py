@@ -657,3 +657,13 @@ def test_soon_answers_when_rather_than_a_date_of_something_else():
     answer = ExtractiveAnswerer(None, 0.8).answer("Wanneer start de praktijkondersteuner jeugd in Huizen?", "nl", [poh, join_us])
     assert "binnenkort" in answer.text
     assert "januari 2020" not in answer.text
+
+
+def test_a_passage_naming_the_person_asked_about_in_full_is_answered_from_however_unlike_the_question():
+    web = hit("w", "Wendy van Neer geeft aan de hand van een presentatie een toelichting op de WEB-trajecten.",
+              section="Stand zaken WEB", date=dt.date(2021, 3, 18), dense=0.79)
+    answer = ExtractiveAnswerer(None, 0.8).answer("Wie is Wendy van Neer?", "nl", [web])
+    assert answer.answered
+    assert "Wendy van Neer geeft" in answer.text
+    unnamed = ExtractiveAnswerer(None, 0.8).answer("Wie is Jan de Vries?", "nl", [web])
+    assert not unnamed.answered

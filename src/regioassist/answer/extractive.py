@@ -26,6 +26,8 @@ from regioassist.retrieval import asks_what_is_proposed, is_decision_heading
 from regioassist.textutil import STOPWORDS, content_words, fold, split_sentences, stems, words
 
 
+# A name of two or more capitalised words, Dutch particles between them: "Wendy van Neer".
+FULL_NAME = re.compile(r"\b[A-Z][a-zë]+ (?:(?:van|de|der|den|ter|ten) )*[A-Z][a-zë]+")
 FACT_PASSAGES = 5  # passages whose sentences compete to answer a factual question
 RANK_WEIGHT = 0.05  # per rank: a sentence of the best passage starts 0.2 ahead of one of the fifth
 # A question that asks for several things (question.LIST_QUESTION: "Welke mededelingen werden er
@@ -74,13 +76,15 @@ class ExtractiveAnswerer:
         return hit.dense_score is not None and hit.dense_score >= self.min_dense_score
 
     def relevant(self, question: str, hits: Sequence[Hit]) -> list[Hit]:
-        """The hits similar enough to answer from, in their order.
+        """The hits similar enough to answer from, or naming someone the question names in full, in their order.
 
         A proposal's decision points ("Voorstel", "Beslispunten") also count for a question that
         asks what is proposed when another passage of that proposal is similar enough: a list of
         decision points resembles an English question less than the proposal's prose does.
         """
-        similar = [self.is_relevant(h) for h in hits]
+        # "Wie is Wendy van Neer?" resembles no passage (0.796), but the one naming her in full answers it.
+        full_names = FULL_NAME.findall(question)
+        similar = [self.is_relevant(h) or any(name in h.chunk.text for name in full_names) for h in hits]
         if not asks_what_is_proposed(question):
             return [h for h, ok in zip(hits, similar) if ok]
         sources = {h.chunk.source for h, ok in zip(hits, similar) if ok}
