@@ -667,3 +667,16 @@ def test_a_passage_naming_the_person_asked_about_in_full_is_answered_from_howeve
     assert "Wendy van Neer geeft" in answer.text
     unnamed = ExtractiveAnswerer(None, 0.8).answer("Wie is Jan de Vries?", "nl", [web])
     assert not unnamed.answered
+
+
+def test_a_person_asked_about_beside_another_name_must_stand_in_a_passage_naming_both():
+    toming = hit("t", "De wethouders wisselen kort af over de stand van zaken rondom de Tomingroep.",
+                 section="Stand zaken Tomingroep", date=dt.date(2021, 3, 18), dense=0.85)
+    havinga = hit("h", "Mirjam Havinga opent de vergadering. Mirjam Havinga vindt de routing van Zorgstart goed.",
+                  section="Agenda en mededelingen", date=dt.date(2023, 2, 23), dense=0.84)
+    answerer = ExtractiveAnswerer(None, 0.8)
+    near_miss = answerer.answer("Wat vindt Mirjam Havinga van de Tomingroep?", "nl", [toming, havinga])
+    assert not near_miss.answered
+    assert "Mirjam Havinga" in near_miss.text
+    both = answerer.answer("Wat vindt Mirjam Havinga van Zorgstart?", "nl", [havinga])
+    assert both.answered and "routing van Zorgstart" in both.text

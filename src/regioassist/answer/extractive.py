@@ -124,6 +124,10 @@ class ExtractiveAnswerer:
             if fold(name) in MUNICIPALITIES and not spans_documents(question) and not name_covered(name, quoted):
                 return Answer(question, language, False, phrases["decline_name"].format(name=name), (), tuple(hits),
                               confidence=0.0)
+        stranger = _person_not_beside(question, [fold(h.chunk.indexed_text) for h in citations.hits])
+        if stranger:
+            return Answer(question, language, False, phrases["decline_name"].format(name=stranger), (), tuple(hits),
+                          confidence=0.0)
         confidence = max(h.dense_score for h in relevant)
         return Answer(question, language, True, text, citations.build(), tuple(hits), confidence=confidence)
 
@@ -489,6 +493,25 @@ def passages_read(hits: Sequence[Hit]) -> list[Hit]:
     if best is not None and best.keyword_score and all(best is not h for h in read):
         read.append(best)
     return read
+
+
+def _person_not_beside(question: str, passages: list[str]) -> str | None:
+    """The person a question names in full beside another name, when no quoted passage names both.
+
+    "Wat vindt Mirjam Havinga van de Tomingroep?" is not answered by what she said about Zorgstart,
+    nor by the Tomingroep item, which does not name her: like a municipality, a person asked about
+    must stand in the passage that answers. ``passages`` are folded.
+    """
+    people = FULL_NAME.findall(question)
+    others = [
+        name for name in names_in(question)
+        if fold(name) not in MUNICIPALITIES and not any(fold(name) in fold(person) for person in people)
+    ]
+    if not people or not others:
+        return None
+    if any(all(name_covered(name, text) for name in people + others) for text in passages):
+        return None
+    return people[0]
 
 
 def _names_item(question: str, hit: Hit) -> bool:
