@@ -212,8 +212,28 @@ def test_english_question_gets_english_framing_and_dutch_data(meetings) -> None:
     assert bullets(answer) == ["Maarten Hoelscher (Huizen, Jeugd)"]
 
 
+def test_what_was_decided_in_a_month_lists_every_decision_of_its_meeting_item_by_item(meetings) -> None:
+    answer = ask(meetings, "Wat is er in februari 2023 besloten?")
+    places = list(blocks(answer))
+    assert answer.text.startswith("Besluiten en afspraken, per vergadering:")
+    assert all(place.startswith("23 februari 2023") for place in places)
+    # every item with a decision of its own, in the order of the minutes; not the agenda or the resumé
+    assert any("Verlengen en uitbreiden gezinsgerichte groep" in p for p in places)
+    assert any("Inkoop poortwachtersfunctie ernstige dyslexie" in p for p in places)
+    assert any("Banenafspraak" in p for p in places)
+    assert not any("Resumé" in p for p in places)
+    assert not any(re.search(r"\b(?:agenda|resum[eé])\b.*vastgesteld", line, re.I) for line in bullets(answer))
+    assert "uitvoeringsagenda Een Thuis voor Noordje" in answer.text  # a decision that names an agenda of its own
+    assert len(answer.citations) == len(places)
+    # one part of the meeting
+    youth = ask(meetings, "Welke besluiten nam het deel Jeugd en Onderwijs in februari 2023?")
+    assert blocks(youth) and all("Jeugd en Onderwijs" in place for place in blocks(youth))
+
+
 @pytest.mark.parametrize("question", [
     "Wat is besloten over verblijf?",
+    "Wat heeft de stuurgroep BORN besloten?",  # a topic, though not after "over"
+    "Wat is er in maart 2021 besloten over het beleidsplan?",
     "Wie volgt Carin Ogier op en welke portefeuille heeft zij?",  # a second question retrieval must answer
     "Wat stond er in het resumé over de agenda van de regio?",
     "Is er voldoende capaciteit aanwezig bij de aanbieders?",  # 'aanwezig' without asking who

@@ -55,6 +55,7 @@ REQUIRED_PHRASES: dict[str, set[str]] = {
     "meeting_kenmerk": set(),
     "meeting_confidential": set(),
     "meeting_agenda": set(),
+    "meeting_no_decisions": set(),
     "meeting_list": set(),
     "meeting_documents": set(),
     "meeting_person": {"name"},

@@ -41,11 +41,17 @@ _KINDS: tuple[tuple[str, re.Pattern], ...] = tuple((kind, re.compile(pattern, re
                 r"namen deel)\b|\b(?:wie|wethouders?|portefeuillehouders?|mensen|personen|bestuurders?)\b.{0,40}"
                 r"\b(?:zat|zaten|zit|zitten)\b(?:\s+\w+){0,3}\s+(?:bij|in|aan)\s+(?:het|de|dat|die)\s+(?:\w+\s+)?"
                 r"(?:overleg|vergadering|pfho)\b"),
+    # "Wat is er in februari 2023 besloten?": every decision of the meetings in scope (only without a
+    # topic: "Wat is besloten over verblijf?" and "Wat heeft de stuurgroep besloten?" go to retrieval).
+    ("decisions", r"\b(?:beslo(?:ot|ten)|besluiten|beslist|afgesproken|afspraken|decided|decisions|agreed)\b"),
     ("agenda", r"\bagenda ?punten\b|\bagenda items\b|\b(?:op|on) (?:de|the) agenda\b|"
                r"\b(?:over )?(?:welke|which) (?:onderwerpen|punten|topics|subjects)\b.{0,20}\b(?:ging|gingen|went)\b|\b(?:welke|which) (?:onderwerpen|"
                r"punten|topics|items|subjects) (?:zijn|werden|stonden|kwamen|were)\b.{0,25}\b(?:besproken|behandeld|"
                r"agenda|orde|discussed)\b"),
 ))
+_KINDS_BY_NAME = dict(_KINDS)
+# Words of the domains a question may name as the part of a meeting ("het deel Jeugd en Onderwijs").
+_DOMAIN_WORDS = stems("jeugd onderwijs gezondheid ondersteuning werk participatie inkomen")
 # "Wie vertegenwoordigde Laren?", "Wie zat er namens Weesp?": who came for a municipality.
 _REPRESENTS = re.compile(r"\b(?:namens|vertegenwoordig\w*|represent\w*|on behalf of)\b", re.I)
 _WHO = re.compile(r"\b(?:wie|who|welke|which|namen|names|lijst|list|hoeveel|how many|aanwezigen|afwezigen|"
@@ -114,8 +120,31 @@ def question_kind(question: str) -> str | None:
             continue  # these need a named person, decided with the names in the index: see _kind
         if kind == "agenda" and topic_words(pattern.sub(" ", question)):
             return None  # "welke punten zijn besproken over X" is about X
+        if kind == "decisions" and _has_topic(question):
+            return None
         return kind
     return None
+
+
+# The words a question about a meeting's decisions may hold beside the decision word and the
+# time it names: "Welke besluiten zijn er in het overleg van 23 februari 2023 genomen?".
+_DECISION_FRAME = stems(
+    "wat welke welk is zijn was waren er toen in op bij van het de des tijdens genomen gemaakt nam namen maakte "
+    "maakten heeft hebben zijn overleg vergadering vergaderingen bijeenkomst portefeuillehoudersoverleg pfho "
+    "portefeuillehouders wethouders laatste vorige eerste recentste deel domein sociaal alle allemaal "
+    "what which were was are is in at of the meeting meetings last latest all made taken"
+)
+
+
+def _has_topic(question: str) -> bool:
+    """Does a decision question name what the decisions are about, beyond its time and meeting?
+
+    >>> _has_topic("Wat is er in februari 2023 besloten?"), _has_topic("Wat heeft de stuurgroep BORN besloten?")
+    (False, True)
+    """
+    rest = _WHEN.sub(" ", _KINDS_BY_NAME["decisions"].sub(" ", question))
+    rest = re.sub(rf"\b(?:{'|'.join(_MONTH)})\b|\b\d+\b", " ", rest, flags=re.I)
+    return bool(stems(rest) - _DECISION_FRAME - _DOMAIN_WORDS)
 
 
 def answer_from_structure(

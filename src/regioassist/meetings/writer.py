@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Sequence
 
 from regioassist.answer import Citations, format_date
+from regioassist.answer.citations import place_of
+from regioassist.answer.decided import item_sentences
 from regioassist.meetings.records import MeetingRecord
 from regioassist.metadata import FIELD, dutch_date, header_fields
 from regioassist.models import AgendaEntry, Chunk, Hit, Mention, Outline, Person
 from regioassist.store import Filters, domain_key
 
 
+# A decision on the meeting's own business: "De agenda wordt vastgesteld.", "Het resumé is vastgesteld."
+PROCEDURAL_DECISION = re.compile(
+    r"^(?:(?!\bvoorstel).)*\b(?:agenda|resum[eé]|conformstuk\w*|verslag|notulen)\b[^.]*\bvast(?:gesteld|stellen)?\b",
+    re.I,
+)
 # The header fields a question can ask for, by the kind of question.
 HEADER_FIELDS = {"contact": "contactpersoon", "email": "email", "kenmerk": "kenmerk", "confidential": "vertrouwelijk"}
 
@@ -36,6 +44,8 @@ class Writer:
             return self._field(kind, records)
         if kind == "agenda":
             return self._agenda(records, (filters.domain if filters else None) or named_domain(question, records))
+        if kind == "decisions":
+            return self._decisions(records, (filters.domain if filters else None) or named_domain(question, records))
         if kind == "person":
             return self._persons(records, named)
         return self._people(kind, question, records, named_domain(question, records) if kind == "absent" else None)
@@ -161,6 +171,27 @@ class Writer:
                 lines = [f"{name}:"] if name else []
                 lines += [f"- {e.title} {self._cite(record.item_chunk(e.title, e.domain), e.title)}" for e in entries]
                 blocks.append("\n".join(lines))
+        return "\n\n".join(blocks)
+
+
+    def _decisions(self, records: list[MeetingRecord], domain: str | None) -> str:
+        """Every decision the minutes record, meeting by meeting in date order, item by item in the
+        order of the minutes; the meeting's own business (agenda, resumé, conformstukken vastgesteld) left out."""
+        blocks = [self.phrases["decisions_any"]]
+        for record in sorted(records, key=lambda r: r.date or dt.date.max):
+            items: dict[tuple[str | None, str | None], list[Hit]] = {}
+            for chunk in record.chunks:
+                if domain and domain_key(chunk.domain) != domain_key(domain):
+                    continue
+                if any(not PROCEDURAL_DECISION.search(d) for d in chunk.decisions):
+                    items.setdefault((chunk.domain, chunk.section), []).append(Hit(chunk, 1.0))
+            for group in sorted(items.values(), key=lambda g: g[0].chunk.start):
+                lines = [f"{place_of(group[0].chunk, self.language, {self.language: self.phrases})}:"]
+                lines += [f"- {sentence} {self._cite(hit.chunk, sentence)}" for hit, sentence in item_sentences(group, set())
+                          if not PROCEDURAL_DECISION.search(sentence)]
+                blocks.append("\n".join(lines))
+        if len(blocks) == 1:
+            blocks.append(self.phrases["meeting_no_decisions"])
         return "\n\n".join(blocks)
 
 
