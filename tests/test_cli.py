@@ -131,6 +131,17 @@ def test_ask_batch_from_stdin(ingested):
 
 
 @pytest.mark.integration
+def test_chat_follow_up_of_a_follow_up_keeps_the_conversations_topic(ingested):
+    turns = ("Wat staat er in de raadsinformatiebrief van Huizen over Join Us?\nWaarom is het gestopt?\n"
+             "Wanneer komt de doorstart?\n")
+    result = runner.invoke(app, ["chat", "--index", str(ingested)], input=turns)
+    assert result.exit_code == 0, result.output
+    third = result.stdout.split("vraag>")[3]
+    assert "doorstart" in third and "Join us" in third
+    assert "Zorgstart" not in third  # "Wanneer komt ...?" alone resembles a mededeling about Zorgstart
+
+
+@pytest.mark.integration
 def test_ask_with_filters(ingested):
     result = runner.invoke(
         app, ["ask", "Wat is besloten over verblijf?", "--json", "--from", "2023-01-01", "--index", str(ingested)]

@@ -373,8 +373,9 @@ def chat(
             return
         if not question:
             continue
-        typer.echo(render(assistant.ask(question, history=history), assistant.answerer.phrases))
-        history.append(question)
+        answer = assistant.ask(question, history=history)
+        typer.echo(render(answer, assistant.answerer.phrases))
+        history.append(answer.understood or question)  # as understood, so a follow-up's follow-up keeps the topic
 
 
 @app.command()

@@ -92,6 +92,9 @@ def test_follow_up_gets_the_conversation_and_shows_what_was_understood():
     assert assistant.calls[1][2] == ["Wat is besloten over verblijf?"]
     assert second[len(first) + 1]["content"].startswith("*Opgevat als: En in 2023? (na: Wat is besloten")
     assert session.turn_at(len(first) + 1)[0].conversation == ["Wat is besloten over verblijf?"]
+    # The third question follows the second as it was understood, so it carries the topic of the first.
+    final(respond(assistant, session, second, "En waarom?", Filters()))
+    assert assistant.calls[2][2] == ["Wat is besloten over verblijf?", "En in 2023? (na: Wat is besloten over verblijf?)"]
 
 
 def test_streaming_grows_to_the_whole_answer():

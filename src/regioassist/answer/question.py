@@ -339,16 +339,28 @@ def question_parts(question: str) -> list[str]:
     return parts
 
 
+def _trails(word: str) -> bool:
+    """Is ``word``, at the end of a question, no part of its topic ("besloten", "is")? A capitalised
+    word is part of a name ("over Join Us?") unless it only says that something was decided."""
+    said = stems(word)
+    if word[:1].isupper():
+        return bool(said) and said <= GENERIC_STEMS
+    return said <= GENERIC_STEMS or word.lower() in STOPWORDS
+
+
 def topic_words(question: str) -> str:
     """The words after 'over'/'about'/'m.b.t.' in a decision question: 'verblijf'.
 
     Trailing words that only say *that* something was decided are dropped:
     "over verblijf besloten?" -> "verblijf".
+
+    >>> topic_words("Wat is er over verblijf besloten?"), topic_words("Wat staat er in de brief over Join Us?")
+    ('verblijf', 'Join Us')
     """
     match = re.search(r"\b(?:over|about|on|omtrent|inzake|m\.b\.t\.|rond(?:om)?)\s+(?:de |het |the )?(.+?)[?.!]*$", question, re.I)
     if not match:
         return ""
     words = match.group(1).split()
-    while words and (stems(words[-1]) <= GENERIC_STEMS or words[-1].lower() in STOPWORDS):
+    while words and _trails(words[-1]):
         words.pop()
     return " ".join(words)

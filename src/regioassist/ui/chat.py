@@ -191,7 +191,8 @@ def respond(
         return
     turn_index = len(session.turns)
     session.turns.append(Turn(question, answer, filters, list(session.questions)))
-    session.questions.append(question)
+    # As understood: a follow-up of a follow-up then carries the conversation's topic, not its own words.
+    session.questions.append(answer.understood or question)
     answer_index = len(history)
     session.messages[answer_index] = (turn_index, None)
     if not previewed:
