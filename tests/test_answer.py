@@ -680,3 +680,15 @@ def test_a_person_asked_about_beside_another_name_must_stand_in_a_passage_naming
     assert "Mirjam Havinga" in near_miss.text
     both = answerer.answer("Wat vindt Mirjam Havinga van Zorgstart?", "nl", [havinga])
     assert both.answered and "routing van Zorgstart" in both.text
+
+
+def test_how_long_needs_a_duration_in_a_passage_about_what_the_question_names():
+    poh = hit("p", "De samenwerkingsovereenkomst gaat uit van een pilot voor 2 jaar.", section="Pilot",
+              date=dt.date(2021, 11, 1), dense=0.9)
+    join_us = hit("j", "In januari 2020 is de pilot Join Us in Huizen gestart. Nu lassen we een pauze in.",
+                  section="Join us", date=dt.date(2021, 11, 1), dense=0.88)
+    answerer = ExtractiveAnswerer(None, 0.8)
+    answered = answerer.answer("Hoe lang duurt de pilot met de praktijkondersteuner?", "nl", [poh, join_us])
+    assert answered.answered and "pilot voor 2 jaar" in answered.text and "januari 2020" not in answered.text
+    other_pilot = answerer.answer("Hoe lang duurt de pilot Join Us?", "nl", [poh, join_us])
+    assert not other_pilot.answered and "geen duur" in other_pilot.text

@@ -31,6 +31,7 @@ REQUIRED_PHRASES: dict[str, set[str]] = {
     "missing_number": set(),
     "missing_when": set(),
     "missing_day": set(),
+    "missing_duration": set(),
     "missing_name": set(),
     "decline_promised": set(),
     # A part of a compound question no passage answers ("..., en hoeveel geld ...?").

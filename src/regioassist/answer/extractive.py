@@ -270,6 +270,11 @@ class ExtractiveAnswerer:
                 if all(cue.answers.search(c[2]) for cue in required)
                 and (not topic or topic & stems(c[1].chunk.indexed_text) or (language != "nl" and c[0] == 0))
             ]
+            if language == "nl":
+                # ... and in one about what the question names: "Hoe lang duurt de pilot Join Us?" is not
+                # answered by the two years of another pilot.
+                names = [n for n in names_in(question) if fold(n) not in MUNICIPALITIES]
+                candidates = [c for c in candidates if all(name_covered(n, fold(c[1].chunk.indexed_text)) for n in names)]
         candidates = [c for c in candidates if self._gives_what_is_asked(question, language, c[1], c[2])]
         if not candidates:
             return []

@@ -77,6 +77,15 @@ ANSWER_CUES = {
         re.compile(rf"\b(?:{_MONTH_NAMES}|{_PERIODS}|(?:19|20)\d{{2}}|\d{{1,2}}[-/]\d{{1,2}})\b", re.I),
         True,
     ),
+    # "Hoe lang duurt de pilot?" is answered by a duration ("een pilot voor 2 jaar"), not by a start date.
+    "duration": AnswerCue(
+        re.compile(r"\b(?:hoe lang|hoelang|how long|looptijd|duur)\b", re.I),
+        re.compile(
+            r"\b(?:\d+|een|twee|drie|vier|vijf|zes|half|halve|anderhalf|enkele|paar|one|two|three|four|five|six|a few)"
+            r"\s+(?:jaar|jaren|maand|maanden|week|weken|dag|dagen|uur|kwartaal|kwartalen|years?|months?|weeks?|days?|hours?)\b"
+            r"|\b(?:tot|t/m|tot en met|until|through)\s+(?:\d|eind|begin|medio|(?:" + _MONTH_NAMES + r"))", re.I),
+        True,
+    ),
     "who": AnswerCue(
         re.compile(r"\b(wie|who|welke (?:wethouder|persoon|organisatie)|which (?:organisation|person))\b", re.I),
         re.compile(r"\b[A-Z][a-zë]+ (?:(?:van|de|der|den) )*[A-Z][a-zë]+"),
