@@ -10,7 +10,7 @@ import numpy as np
 from regioassist.answer.citations import Citations, place_of
 from regioassist.answer.decided import SHORT_ITEM, decisions_answer
 from regioassist.answer.question import (
-    ANSWER_CUES, CUE_STEMS, DATES, DAY_WORDS, DECISION_QUESTION, GENERIC_STEMS, LIST_QUESTION,
+    ANSWER_CUES, CUE_STEMS, DATES, DAY_WORDS, DECISION_QUESTION, FULL_NAME, GENERIC_STEMS, LIST_QUESTION,
     MIN_UNKNOWN_TOPIC_CHARS, MUNICIPALITIES, UNIT_SIGNS, asked_name, counted_words, name_covered, names_in,
     names_section, question_parts, spans_documents, topic_words, wanted_cues,
 )
@@ -26,8 +26,6 @@ from regioassist.retrieval import asks_what_is_proposed, is_decision_heading
 from regioassist.textutil import STOPWORDS, content_words, fold, split_sentences, stems, words
 
 
-# A name of two or more capitalised words, Dutch particles between them: "Wendy van Neer".
-FULL_NAME = re.compile(r"\b[A-Z][a-zë]+ (?:(?:van|de|der|den|ter|ten) )*[A-Z][a-zë]+")
 FACT_PASSAGES = 5  # passages whose sentences compete to answer a factual question
 RANK_WEIGHT = 0.05  # per rank: a sentence of the best passage starts 0.2 ahead of one of the fifth
 # A question that asks for several things (question.LIST_QUESTION: "Welke mededelingen werden er
@@ -484,6 +482,8 @@ class ExtractiveAnswerer:
             if candidates[i][1] is candidates[i - 1][1] and lexical[i - 1] >= 0.5:
                 scores[i] += NEIGHBOUR_SHARE * lexical[i - 1]
         return scores
+
+
 def passages_read(hits: Sequence[Hit]) -> list[Hit]:
     """The passages whose sentences compete: the first FACT_PASSAGES, and the keyword index's best
     match wherever the fused ranking put it.

@@ -44,6 +44,10 @@ _PERIODS = (
 )
 
 
+# A name of two or more capitalised words, Dutch particles between them: "Wendy van Neer".
+FULL_NAME = re.compile(r"\b[A-Z][a-zë]+ (?:(?:van|de|der|den|ter|ten) )*[A-Z][a-zë]+")
+
+
 @dataclass(frozen=True)
 class AnswerCue:
     asks: re.Pattern
@@ -88,7 +92,7 @@ ANSWER_CUES = {
     ),
     "who": AnswerCue(
         re.compile(r"\b(wie|who|welke (?:wethouder|persoon|organisatie)|which (?:organisation|person))\b", re.I),
-        re.compile(r"\b[A-Z][a-zë]+ (?:(?:van|de|der|den) )*[A-Z][a-zë]+"),
+        FULL_NAME,
         False,
     ),
     # "Hoe wil men de financiering verdelen?" is answered by the shares: "1/3 Regio, 1/3 partners".

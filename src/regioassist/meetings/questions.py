@@ -130,9 +130,9 @@ def question_kind(question: str) -> str | None:
 # time it names: "Welke besluiten zijn er in het overleg van 23 februari 2023 genomen?".
 _DECISION_FRAME = stems(
     "wat welke welk is zijn was waren er toen in op bij van het de des tijdens genomen gemaakt nam namen maakte "
-    "maakten heeft hebben zijn overleg vergadering vergaderingen bijeenkomst portefeuillehoudersoverleg pfho "
+    "maakten heeft hebben overleg vergadering vergaderingen bijeenkomst portefeuillehoudersoverleg pfho "
     "portefeuillehouders wethouders laatste vorige eerste recentste deel domein sociaal alle allemaal "
-    "what which were was are is in at of the meeting meetings last latest all made taken"
+    "what which were are at of the meeting meetings last latest all made taken"
 )
 
 

@@ -173,7 +173,6 @@ class Writer:
                 blocks.append("\n".join(lines))
         return "\n\n".join(blocks)
 
-
     def _decisions(self, records: list[MeetingRecord], domain: str | None) -> str:
         """Every decision the minutes record, meeting by meeting in date order, item by item in the
         order of the minutes; the meeting's own business (agenda, resumé, conformstukken vastgesteld) left out."""
