@@ -103,6 +103,9 @@ def test_ask_reads_time_phrases_against_the_newest_meeting(tmp_path, fake_embedd
     # A follow-up keeps its conversation's time, and says how it was read.
     follow_up = assistant.ask("En wat is er over afgesproken?", history=["Wat is er vorig jaar besloten over pleegzorg?"])
     assert follow_up.understood and follow_up.time_note.startswith("'vorig jaar' gelezen als 2021")
+    # "dat overleg" is the meeting the conversation was about.
+    that_meeting = assistant.ask("Wie was er afwezig bij dat overleg?", history=["Wie was afwezig in maart 2021?"])
+    assert "Bert Smit" in that_meeting.text and "Dirk Bos" not in that_meeting.text
     # No time phrase, no note; filters set by the user win over the question's words.
     assert assistant.ask("Wat is besloten over pleegzorg?").time_note is None
     assert assistant.ask("Wat is er vorig jaar besloten over pleegzorg?", filters=Filters(domain="Jeugd")).time_note is None

@@ -49,6 +49,11 @@ DANGLING_OVER = re.compile(r"\bover\s+(\w+)\s*[?.!]*$", re.IGNORECASE)
 MEETING_DAY_HINT = re.compile(r"\b(?:van|op|of|on)\s+\d{1,2}\s+[a-z]", re.IGNORECASE)  # cheap test before the records
 PART_HITS = 2  # passages each part of a compound question brings of its own (Assistant.with_parts)
 PART_WINDOW = 5  # the first passages, which the answerer reads, must hold each document a question names
+# "Wie was de contactpersoon van dat overleg?": a meeting the conversation already named.
+THAT_MEETING = re.compile(
+    r"\b(?:dat|die|deze|dit|hetzelfde|dezelfde|that|this|the same)\s+(?:overleg|vergadering|bijeenkomst|meeting)\b",
+    re.IGNORECASE,
+)
 FOLLOW_UP_START = re.compile(r"^\s*(?:en|and|ook|also|maar|but|wat nog|en verder)\b", re.IGNORECASE)
 
 
@@ -317,7 +322,8 @@ class Assistant:
         query = condensed or standalone_question(question, history)
         # Filters set by the user win; otherwise the question's time phrase, or for a follow-up
         # the time its conversation was about ("... van februari 2023").
-        reading = None if filters else self.time_of(query, history, follow_up=query != question)
+        follow_up = query != question or THAT_MEETING.search(query) is not None
+        reading = None if filters else self.time_of(query, history, follow_up=follow_up)
         if reading and not reads_every_time(reading, query):
             reading = None  # "in december 2022 en in februari 2023": not December alone; covering below
         scope = filters or (reading.filters if reading else Filters())
