@@ -233,6 +233,7 @@ def test_what_was_decided_in_a_month_lists_every_decision_of_its_meeting_item_by
 @pytest.mark.parametrize("question", [
     "Wat is besloten over verblijf?",
     "Wat heeft de stuurgroep BORN besloten?",  # a topic, though not after "over"
+    "Wat is er besloten over werk?",  # a topic, though also a word of a part of the meeting
     "Wat is er in maart 2021 besloten over het beleidsplan?",
     "Wie volgt Carin Ogier op en welke portefeuille heeft zij?",  # a second question retrieval must answer
     "Wat stond er in het resumé over de agenda van de regio?",

@@ -16,6 +16,8 @@ from regioassist.store import Filters, domain_key
 from regioassist.textutil import stems
 
 
+# The words of a question about decisions ("besloten", "afspraken"); see _has_topic.
+_DECIDED = r"\b(?:beslo(?:ot|ten)|besluiten|beslist|afgesproken|afspraken|decided|decisions|agreed)\b"
 # What a question asks about a meeting, tried in this order. "present"/"absent" also need
 # a "who" word, an attendance noun or a named person (see ``question_kind``).
 _KINDS: tuple[tuple[str, re.Pattern], ...] = tuple((kind, re.compile(pattern, re.I)) for kind, pattern in (
@@ -43,13 +45,12 @@ _KINDS: tuple[tuple[str, re.Pattern], ...] = tuple((kind, re.compile(pattern, re
                 r"(?:overleg|vergadering|pfho)\b"),
     # "Wat is er in februari 2023 besloten?": every decision of the meetings in scope (only without a
     # topic: "Wat is besloten over verblijf?" and "Wat heeft de stuurgroep besloten?" go to retrieval).
-    ("decisions", r"\b(?:beslo(?:ot|ten)|besluiten|beslist|afgesproken|afspraken|decided|decisions|agreed)\b"),
+    ("decisions", _DECIDED),
     ("agenda", r"\bagenda ?punten\b|\bagenda items\b|\b(?:op|on) (?:de|the) agenda\b|"
                r"\b(?:over )?(?:welke|which) (?:onderwerpen|punten|topics|subjects)\b.{0,20}\b(?:ging|gingen|went)\b|\b(?:welke|which) (?:onderwerpen|"
                r"punten|topics|items|subjects) (?:zijn|werden|stonden|kwamen|were)\b.{0,25}\b(?:besproken|behandeld|"
                r"agenda|orde|discussed)\b"),
 ))
-_KINDS_BY_NAME = dict(_KINDS)
 # Words of the domains a question may name as the part of a meeting ("het deel Jeugd en Onderwijs").
 _DOMAIN_WORDS = stems("jeugd onderwijs gezondheid ondersteuning werk participatie inkomen")
 # "Wie vertegenwoordigde Laren?", "Wie zat er namens Weesp?": who came for a municipality.
@@ -141,8 +142,12 @@ def _has_topic(question: str) -> bool:
 
     >>> _has_topic("Wat is er in februari 2023 besloten?"), _has_topic("Wat heeft de stuurgroep BORN besloten?")
     (False, True)
+    >>> _has_topic("Wat is er besloten over werk?")  # "werk" also names a part of the meeting
+    True
     """
-    rest = _WHEN.sub(" ", _KINDS_BY_NAME["decisions"].sub(" ", question))
+    if topic_words(question):
+        return True
+    rest = _WHEN.sub(" ", re.sub(_DECIDED, " ", question, flags=re.I))
     rest = re.sub(rf"\b(?:{'|'.join(_MONTH)})\b|\b\d+\b", " ", rest, flags=re.I)
     return bool(stems(rest) - _DECISION_FRAME - _DOMAIN_WORDS)
 
