@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from regioassist.chunking import chunk_document
 from regioassist.decisions import decision_status, find_decisions
 from regioassist.metadata import parse_date
 from regioassist.models import DecisionStatus, DocType, Mention, ParsedDocument, Person, RawDocument, Section
@@ -303,6 +304,24 @@ def test_002_programma(seeds: dict[str, ParsedDocument]) -> None:
     assert _section(doc, "Normaliseren").parent == "JEUGD & ONDERWIJS"
     assert _section(doc, "Normaliseren").domain == "Jeugd en Onderwijs"
     assert _section(doc, "Monitoring").page == 7
+    # A long heading read as a sentence stands under the heading before it.
+    assert _section(doc, "In dit kader lichten we er een subthema uit: Aansluiting zorg op onderwijs").parent == "Normaliseren"
+    assert (_section(doc, "Wat levert het werken in lokale teams voor de gemeenten op?").parent
+            == "Werken in lokale teams, passende effectieve zorg en ondersteuning")
+
+
+def test_a_sentence_sub_heading_carries_its_chapter_but_not_the_heading_it_hangs_under() -> None:
+    text = (
+        "Programma Wonen 2024\n\nTHEMA'S\n\nNormaliseren\n\nNormaliseren is de tegenhanger van medicaliseren.\n\n"
+        "In dit kader lichten we er een subthema uit: Aansluiting zorg op onderwijs\n\n"
+        "De samenwerking met de scholen versterken we.\n\nHoe nu verder?\n\nWe evalueren in 2025.\n"
+    )
+    doc = parse_document(RawDocument("programma.txt", text))
+    sub = _section(doc, "In dit kader lichten we er een subthema uit: Aansluiting zorg op onderwijs")
+    assert sub.parent == "Normaliseren"
+    assert _section(doc, "Hoe nu verder?").parent == "THEMA'S"  # short: a heading of its own
+    context = next(c.context for c in chunk_document(doc) if c.section == sub.title)
+    assert "THEMA'S" in context and "Normaliseren" not in context
 
 
 def test_003_voorstel(seeds: dict[str, ParsedDocument]) -> None:

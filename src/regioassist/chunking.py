@@ -18,7 +18,9 @@ import hashlib
 import re
 from functools import lru_cache
 
+from regioassist.metadata import MEETING_TYPES
 from regioassist.models import AgendaEntry, Chunk, Outline, ParsedDocument, Section
+from regioassist.structure import is_chapter, reads_as_sentence
 
 DUTCH_MONTHS = (
     "januari februari maart april mei juni juli augustus september oktober november december"
@@ -51,10 +53,20 @@ def context_header(doc: ParsedDocument, section: Section | None) -> str:
 
 
 def headings_above(doc: ParsedDocument, section: Section) -> list[str]:
-    """The headings ``section`` stands under, outermost first: its agenda item, then "Mededelingen"."""
+    """The headings ``section`` stands under, outermost first: its agenda item, then "Mededelingen".
+
+    A sub-heading that reads as a sentence ("In dit kader ...: Aansluiting zorg op onderwijs")
+    says what it is about itself; its passages carry its chapter, not the ordinary heading it
+    hangs under. Measured on eval/: carrying that heading too changed no retrieval hit and moved
+    two answers to other table rows.
+    """
     above: list[str] = []
     before = [s for s in doc.sections if s.start < section.start]
     parent = section.parent
+    if doc.doc_type not in MEETING_TYPES and parent and reads_as_sentence(section.title):
+        owner = next((s for s in reversed(before) if s.title == parent), None)
+        if owner is not None and not is_chapter(owner.title):
+            parent = owner.parent
     while parent and parent not in above:
         above.insert(0, parent)
         owner = next((s for s in reversed(before) if s.title == parent), None)

@@ -74,6 +74,10 @@ _MAX_HEADING_CHARS = 80  # body lines in the shipped PDFs run 75-100 characters;
 _RUN_ON_CHARS = 40  # a line this long, right above one that opens with a number, runs on into it
 _PROSE_CHARS = 60  # a line this long is running text, even without a final period
 _FIELD_SCAN_LINES = 15  # where a letter or proposal may carry "Kenmerk:" or "Datum:" fields
+# A heading that reads as a sentence (a question, or a lead-in ending in a colon and a title) and runs
+# this long is a sub-heading of the ordinary heading before it: "Wat levert het werken in lokale teams
+# voor de gemeenten op?" under "Werken in lokale teams, ...". A short one ("Hoe nu verder?") is not.
+_SUBHEADING_WORDS = 8
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,7 @@ class _Heading:
     line: int
     title: str
     number: str | None
-    level: int  # 1: chapter, domain or section word; 2: ordinary heading; markdown: number of '#'
+    level: int  # 1: chapter, domain or section word; 2: ordinary heading; 3: a sub-heading read as a sentence; markdown: number of "#"
     caps: bool
     strong: bool  # trusted without looking at what follows
     blank_after: bool
@@ -236,10 +240,29 @@ def _candidate(lines: list[_Line], i: int, first: int) -> _Heading | None:
         return None
     if not _heading_shape(title) or _continues(lines, i):
         return None
-    caps = _is_caps(title)
-    strong = caps or bool(_known_domain(title)) or _is_subdomain(title) or fold(title) in _SECTION_WORDS
-    strong = strong or bool(_APPENDIX.match(fold(title)))
-    return _Heading(i, title, number, 1 if strong else 2, caps, strong, blank_after)
+    strong = is_chapter(title)
+    level = 1 if strong else 3 if reads_as_sentence(title) else 2
+    return _Heading(i, title, number, level, _is_caps(title), strong, blank_after)
+
+
+def is_chapter(title: str) -> bool:
+    """A heading trusted by its shape alone, at the top level: ALL CAPS, a domain, a section word, an appendix."""
+    folded = fold(title)
+    return (_is_caps(title) or bool(_known_domain(title)) or _is_subdomain(title) or folded in _SECTION_WORDS
+            or bool(_APPENDIX.match(folded)))
+
+
+def reads_as_sentence(title: str) -> bool:
+    """A long heading phrased as a question or as a lead-in with a colon: a sub-heading.
+
+    >>> reads_as_sentence("In dit kader lichten we er een subthema uit: Aansluiting zorg op onderwijs")
+    True
+    >>> reads_as_sentence("Werken in lokale teams, passende effectieve zorg en ondersteuning")
+    False
+    >>> reads_as_sentence("Hoe nu verder?")
+    False
+    """
+    return len(title.split()) >= _SUBHEADING_WORDS and (title.endswith("?") or ": " in title)
 
 
 def _heading_shape(text: str) -> bool:

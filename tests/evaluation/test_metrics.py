@@ -46,6 +46,15 @@ def test_ref_matches_by_file_name_and_normalised_section():
     assert not ref_matches(Ref("resume-2024-06.docx", "Financiën"), B1)
 
 
+def test_a_section_inside_the_gold_section_matches_but_not_the_other_way_round():
+    gold = Ref("programma.pdf", "Normaliseren")
+    inside = Ref("programma.txt", "Aansluiting zorg op onderwijs", parent="Normaliseren")
+    assert ref_matches(inside, gold)
+    assert hit_at_k([Ref("programma.txt", "Monitoring", parent="JEUGD"), inside], [gold], 2) == 1.0
+    assert not ref_matches(Ref("programma.txt", "Normaliseren"), Ref("programma.txt", "Aansluiting zorg op onderwijs"))
+    assert not ref_matches(Ref("ander.txt", "Aansluiting", parent="Normaliseren"), gold)
+
+
 def test_gold_without_section_matches_any_section_of_that_file():
     gold = Ref("programma.pdf", None)
     assert ref_matches(C1, gold)

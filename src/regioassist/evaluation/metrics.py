@@ -72,10 +72,15 @@ METRIC_NAMES = (
 
 @dataclass(frozen=True)
 class Ref:
-    """A place in the corpus: a source file and, optionally, a section (agenda item)."""
+    """A place in the corpus: a source file and, optionally, a section (agenda item).
+
+    ``parent`` is the heading the section stands under, if any: a passage under the sub-heading
+    "In dit kader ...: Aansluiting zorg op onderwijs" lies in the section "Normaliseren" too.
+    """
 
     source: str
     section: str | None
+    parent: str | None = None
 
 
 @dataclass(frozen=True)
@@ -136,12 +141,20 @@ def _key(ref: Ref) -> tuple[str, str | None]:
 
 
 def ref_matches(found: Ref, gold: Ref) -> bool:
-    """Same file name and, when ``gold.section`` is set, the same normalised section."""
+    """Same file name and, when ``gold.section`` is set, the same normalised section or one inside it.
+
+    >>> gold = Ref("programma.pdf", "Normaliseren")
+    >>> ref_matches(Ref("programma.txt", "Aansluiting zorg op onderwijs", parent="Normaliseren"), gold)
+    True
+    >>> ref_matches(Ref("programma.txt", "Normaliseren"), Ref("programma.pdf", "Aansluiting zorg op onderwijs"))
+    False
+    """
     found_name, found_section = _key(found)
     gold_name, gold_section = _key(gold)
     if found_name != gold_name:
         return False
-    return gold_section is None or found_section == gold_section
+    inside = found.parent is not None and normalise_section(found.parent) == gold_section
+    return gold_section is None or found_section == gold_section or inside
 
 
 def _distinct(refs: Iterable[Ref]) -> list[Ref]:

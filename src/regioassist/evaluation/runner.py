@@ -122,13 +122,15 @@ def run_assistant(assistant, items: Sequence[EvalItem], progress: Callable[[str]
         latency = time.perf_counter() - started
         supported, total = faithfulness_counts(answer)
         first_line = answer.text.splitlines()[0] if answer.text else ""
+        # The heading each cited section stands under, so a citation inside a gold section counts.
+        parents = {(h.chunk.source, h.chunk.section): h.chunk.parent for h in answer.hits}
         outcomes.append(
             _outcome(
                 item,
                 "regioassist",
                 answered=answer.answered,
-                ranked=tuple(Ref(h.chunk.source, h.chunk.section) for h in answer.hits),
-                cited=tuple(Ref(c.source, c.agenda_item) for c in answer.citations),
+                ranked=tuple(Ref(h.chunk.source, h.chunk.section, h.chunk.parent) for h in answer.hits),
+                cited=tuple(Ref(c.source, c.agenda_item, parents.get((c.source, c.agenda_item))) for c in answer.citations),
                 answer=answer.text,
                 answer_language=detect_language(first_line, assistant.settings.languages),
                 supported_sentences=supported,
@@ -277,7 +279,7 @@ def evaluate(
                 "category": o.category,
                 "answered": o.answered,
                 "cited": [[r.source, r.section] for r in o.cited],
-                "ranked": [[r.source, r.section] for r in o.ranked],
+                "ranked": [[r.source, r.section, r.parent] for r in o.ranked],
                 "latency_s": round(o.latency_s, 4),
                 "confidence": round(o.confidence, 4),
                 "answer": o.answer,
