@@ -692,3 +692,12 @@ def test_how_long_needs_a_duration_in_a_passage_about_what_the_question_names():
     assert answered.answered and "pilot voor 2 jaar" in answered.text and "januari 2020" not in answered.text
     other_pilot = answerer.answer("Hoe lang duurt de pilot Join Us?", "nl", [poh, join_us])
     assert not other_pilot.answered and "geen duur" in other_pilot.text
+
+
+def test_a_short_sentence_opening_with_of_is_quoted_with_the_sentence_it_finishes():
+    letter = hit("e1", "De huisarts kan een POH-er inschakelen. Dat kunnen gesprekken met de praktijkondersteuner zijn. "
+                 "Of toch een verwijzing naar jeugdhulp.", section="Jeugdwet", date=dt.date(2021, 11, 1))
+    answer = ExtractiveAnswerer(None, 0.8, max_sentences=1).answer("Komt er een verwijzing naar jeugdhulp?", "nl", [letter])
+    lines = answer.text.splitlines()
+    fragment = lines.index("- Of toch een verwijzing naar jeugdhulp. [1]")
+    assert lines[fragment - 1] == "- Dat kunnen gesprekken met de praktijkondersteuner zijn. [1]"

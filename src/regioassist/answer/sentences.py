@@ -166,13 +166,23 @@ FOR_THAT_REASON = re.compile(
 )
 
 
+# A short sentence that opens with "Of", "En" or "Maar" finishes the one before it: "Of toch een
+# verwijzing naar jeugdhulp." means nothing quoted alone.
+ELLIPSIS = re.compile(r"^[\"“‘']?(?:of|en|maar|or|and|but)\s", re.IGNORECASE)
+ELLIPSIS_WORDS = 8
+
+
 def antecedent(sentence: str, sentences: list[str]) -> list[str]:
-    """The sentence before one that opens with "Om die reden", "Daarom", "Hierdoor": what it rests on.
+    """The sentence before one that rests on it: one that opens with "Om die reden", "Daarom",
+    "Hierdoor", or a short one that opens with "Of", "En" or "Maar".
 
     >>> antecedent("Om die reden lassen we een pauze in.", ["Er waren minder aanmeldingen.", "Om die reden lassen we een pauze in."])
     ['Er waren minder aanmeldingen.']
+    >>> antecedent("Of toch een verwijzing naar jeugdhulp.", ["Dat kan een gesprek zijn.", "Of toch een verwijzing naar jeugdhulp."])
+    ['Dat kan een gesprek zijn.']
     """
-    if not FOR_THAT_REASON.match(sentence) or sentence not in sentences:
+    elliptic = ELLIPSIS.match(sentence) is not None and len(sentence.split()) <= ELLIPSIS_WORDS
+    if not (FOR_THAT_REASON.match(sentence) or elliptic) or sentence not in sentences:
         return []
     at = sentences.index(sentence)
     before = sentences[at - 1] if at else ""
