@@ -119,6 +119,33 @@ def test_a_decision_topic_the_documents_never_use_is_declined():
     assert ExtractiveAnswerer(None, 0.8).answer("Wat is besloten over schuldhulpverlening?", "nl", [VERBLIJF_2021]).answered
 
 
+ALZHEIMER = hit("al", "De voorzitter van Alzheimer Nederland wil in Huizen met portefeuillehouders de plannen afstemmen.",
+               section="Mededelingen", date=dt.date(2021, 3, 18))
+
+
+@pytest.mark.parametrize("question, word", [
+    ("Wie is de voorzitter van de voetbalclub?", "voetbalclub"),  # after the last preposition
+    ("Welke subsidie krijgt het theater?", "theater"),  # no preposition: after the last article
+    ("Wie is de burgemeester van Huizen?", "burgemeester"),  # a place scopes; the thing stands before it
+])
+def test_a_question_about_a_thing_the_documents_never_name_is_declined(question, word):
+    answerer = ExtractiveAnswerer(None, 0.8, splitter=lambda: splitter_of(ALZHEIMER))
+    answer = answerer.answer(question, "nl", [ALZHEIMER])
+    assert not answer.answered and f'"{word}" komt in de documenten niet voor' in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "Wie is de voorzitter van Alzheimer Nederland?",
+    "Wat wil de voorzitter met de plannen?",  # "plannen" stems to "plann", a form of the known "plan"
+    "Met wie wil de voorzitter de plannen afstemmen?",  # a closing verb is no topic
+    "Wie is de voorzitter van de grote landelijke patiëntenvereniging?",  # three words: a description, not a name
+])
+def test_a_question_whose_topic_the_documents_use_is_answered(question):
+    plan = hit("pl", "Er is een plan gemaakt.", section="Overig", date=dt.date(2021, 3, 18))
+    answerer = ExtractiveAnswerer(None, 0.8, splitter=lambda: splitter_of(ALZHEIMER, plan))
+    assert answerer.answer(question, "nl", [ALZHEIMER]).answered
+
+
 def test_subsidie_asking_which_application_is_not_declined_for_want_of_an_amount():
     answerer = ExtractiveAnswerer(None, 0.8)
     which = answerer.answer("Voor welke projecten deed Huizen een subsidieaanvraag?", "nl", [SUBSIDIE])

@@ -311,6 +311,17 @@ def test_question_kind(question: str, kind: str | None) -> None:
 
 
 @pytest.mark.integration
+def test_a_contact_question_about_something_the_documents_never_mention_is_declined(tmp_path: Path) -> None:
+    from regioassist.pipeline import load_assistant
+
+    assistant = load_assistant(Settings().with_overrides(index_dir=tmp_path / "index"), embedder=HashEmbedder())
+    answer = assistant.ask("Wie is de contactpersoon voor de klimaatadaptatie?")
+    assert not answer.answered and "contactpersoon" not in answer.text  # declined, not the meeting's contact
+    meeting = assistant.ask("Wie is de contactpersoon van het overleg van februari 2023?")
+    assert meeting.answered and "Marielle Stitzinger" in meeting.text
+
+
+@pytest.mark.integration
 def test_assistant_answers_the_absentees_of_23_february_2023_from_the_header(tmp_path: Path) -> None:
     from regioassist.pipeline import ingest_into, load_assistant
 

@@ -332,7 +332,11 @@ class Assistant:
         if missing:  # "het overleg van 6 oktober" when no meeting was held that day
             text = self.answerer.phrases[language]["meeting_unknown"].format(date=missing[0], known=missing[1])
             answer = Answer(query, language, False, text, confidence=0.0)
-        if answer is None and may_ask_about_meetings(query):  # a regex check: the records are built only when it passes
+        # A regex check first: the records are built only when it passes. "Wie is de contactpersoon
+        # voor de klimaatadaptatie?" asks about something the documents never mention, not about a
+        # meeting ("bij de laatste vergadering" is a time phrase, no topic).
+        untimed = without_phrase(query, reading.phrase) if reading else query
+        if answer is None and may_ask_about_meetings(query) and not self.answerer.foreign_words(untimed, language):
             answer = answer_from_structure(query, language, self.meetings(), scope or None, self.answerer.phrases)
         if answer is None:
             # A time phrase the filters already apply is no topic: "sinds 2022" must not pull in

@@ -12,7 +12,7 @@ from regioassist.answer.decided import SHORT_ITEM, decisions_answer
 from regioassist.answer.question import (
     ANSWER_CUES, CUE_STEMS, DATES, DAY_WORDS, DECISION_QUESTION, FULL_NAME, GENERIC_STEMS, LIST_QUESTION,
     MIN_UNKNOWN_TOPIC_CHARS, MUNICIPALITIES, UNIT_SIGNS, asked_name, counted_words, name_covered, names_in,
-    names_section, question_parts, spans_documents, topic_words, wanted_cues,
+    names_section, question_parts, slot_words, spans_documents, topic_words, wanted_cues,
 )
 from regioassist.answer.sentences import (
     NEIGHBOUR_SHARE, RESTATES, announces, antecedent, continuation, gives_name, is_debris,
@@ -27,6 +27,9 @@ from regioassist.textutil import STOPWORDS, content_words, fold, split_sentences
 
 
 FACT_PASSAGES = 5  # passages whose sentences compete to answer a factual question
+_DOUBLED_END = re.compile(r"([bdfgklmnprst])\1$")  # "plann": Snowball undoubles only some consonants
+INFLECTION_CHARS = 2  # letters an ending may add to a known stem ("plan" + "nen" is one letter more than "plann")
+MIN_STEM_CHARS = 5  # a shorter stem is part of too many unrelated words ("sport" + "hal" is no inflection)
 RANK_WEIGHT = 0.05  # per rank: a sentence of the best passage starts 0.2 ahead of one of the fifth
 # A question that asks for several things (question.LIST_QUESTION: "Welke mededelingen werden er
 # gedaan?") is answered with up to LIST_SENTENCES sentences instead of max_sentences.
@@ -152,22 +155,24 @@ class ExtractiveAnswerer:
             )
             if known and not name_covered(name, text):
                 return phrases["decline_name"].format(name=name)
-        if language == "nl" and splitter is not None:
-            for word in self.unknown_topic_words(question, splitter):
-                return phrases["decline_unknown"].format(word=word)
+        for word in self.foreign_words(question, language):
+            return phrases["decline_unknown"].format(word=word)
         return None
+
+    def foreign_words(self, question: str, language: str) -> list[str]:
+        """The words of a Dutch question's topic that the indexed documents never use (see below)."""
+        splitter = self._splitter()
+        return self.unknown_topic_words(question, splitter) if language == "nl" and splitter is not None else []
 
     def unknown_topic_words(self, question: str, splitter: CompoundSplitter) -> list[str]:
         """Topic words of ``question`` that the documents never use, whole, stemmed or as compound parts.
 
-        Only the topic a decision question names ("over X") counts: elsewhere a question may
-        well use its own words for what the documents say ("tieners" for "jongeren"); measured
-        on eval/, checking every word of a question with a required cue declined 7 of 18
-        paraphrases.
+        The topic is what a decision question names ("over X"), or else the few words after a
+        question's last preposition ("Wie is de voorzitter van de voetbalclub?"). Elsewhere a question
+        may well use its own words for what the documents say ("tieners" for "jongeren"): measured on
+        eval/, checking every word of a question with a required cue declined 7 of 18 paraphrases.
         """
-        if not DECISION_QUESTION.search(question):
-            return []
-        topic = topic_words(question)
+        topic = topic_words(question) if DECISION_QUESTION.search(question) else slot_words(question)
         known = self.known_stems(splitter)
         unknown = []
         for word in words(topic):
@@ -177,7 +182,7 @@ class ExtractiveAnswerer:
             stem = stems(word)
             if folded in splitter.vocabulary or stem & known or stem & GENERIC_STEMS or stem & CUE_STEMS:
                 continue
-            if splitter.split(folded):
+            if splitter.split(folded) or _inflects_known(folded, known):
                 continue
             unknown.append(word)
         return unknown
@@ -482,6 +487,19 @@ class ExtractiveAnswerer:
             if candidates[i][1] is candidates[i - 1][1] and lexical[i - 1] >= 0.5:
                 scores[i] += NEIGHBOUR_SHARE * lexical[i - 1]
         return scores
+
+
+def _inflects_known(folded: str, known: frozenset[str]) -> bool:
+    """Is ``folded`` a form of a known stem that the stemmer does not reduce to it: "plannen" (stem
+    "plann") of "plan", "doorontwikkeld" of "doorontwikkel"?
+
+    >>> known = frozenset({"plan", "doorontwikkel", "sport"})
+    >>> _inflects_known("plannen", known), _inflects_known("doorontwikkeld", known), _inflects_known("sporthal", known)
+    (True, True, False)
+    """
+    if any(_DOUBLED_END.sub(r"\1", stem) in known for stem in stems(folded)):
+        return True
+    return any(folded[:cut] in known for cut in range(len(folded) - INFLECTION_CHARS, len(folded)) if cut >= MIN_STEM_CHARS)
 
 
 def passages_read(hits: Sequence[Hit]) -> list[Hit]:

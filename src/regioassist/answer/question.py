@@ -361,6 +361,45 @@ def _trails(word: str) -> bool:
     return said <= GENERIC_STEMS or word.lower() in STOPWORDS
 
 
+# The thing a question asks about stands after its last preposition: "Wie is de voorzitter van de
+# voetbalclub?", "Welke maatregelen zijn er tegen overstromingen?".
+_SLOT = re.compile(r"\b(?:over|van|voor|tegen|naar|met|bij|rond(?:om)?|omtrent|inzake)\s+(?:de |het |een )?", re.I)
+_ARTICLE = re.compile(r"\b(?:de|het|een)\s+", re.I)  # without a preposition: "Welke subsidie krijgt het theater?"
+SLOT_WORDS = 2  # a longer tail is a clause ("... op school", "... van het spoedeisend ziekenvervoer verkend")
+# A past participle closing a Dutch question is its verb: "... over het Wmo-vervoer toegezegd?", "... verkend?".
+_CLOSING_VERB = re.compile(r"^(?:[a-z]{2,5})?ge[a-z]{3,}[dt]$|^(?:be|ver|ont|her)[a-z]{3,}[dt]$")
+# "waarover", "waarvoor": question words, never a topic.
+_QUESTION_WORD = re.compile(r"^waar(?:over|voor|mee|in|aan|op|uit|door|bij|naar|tegen|om)$", re.I)
+
+
+def slot_words(question: str) -> str:
+    """The few words after a Dutch question's last preposition, the thing it asks about; "" when there are more.
+
+    >>> slot_words("Wie is de voorzitter van de voetbalclub?"), slot_words("Wie is de burgemeester van Huizen?")
+    ('voetbalclub', 'burgemeester')
+    >>> slot_words("Wie heeft de bijeenkomst over het Wmo-vervoer toegezegd?")
+    'Wmo-vervoer'
+    >>> slot_words("Tot wanneer geldt de afspraak over het opvangen van pas aangekomen kinderen op school?")
+    ''
+    """
+    found = list(_SLOT.finditer(question)) or list(_ARTICLE.finditer(question))
+    if not found:
+        return ""
+    words = _slot_at(question, found[-1].end(), len(question))
+    if words and all(fold(w) in MUNICIPALITIES for w in words):
+        # "Wie is de burgemeester van Huizen?": the place scopes the question; the thing stands before it.
+        before = [m for m in _ARTICLE.finditer(question, 0, found[-1].start())]
+        words = _slot_at(question, before[-1].end(), found[-1].start()) if before else []
+    return " ".join(words) if len(words) <= SLOT_WORDS else ""
+
+
+def _slot_at(question: str, start: int, end: int) -> list[str]:
+    words = [w for w in question[start:end].rstrip(" ?.!").split() if not _QUESTION_WORD.match(w)]
+    while words and (_trails(words[-1]) or _CLOSING_VERB.match(words[-1])):
+        words.pop()
+    return words
+
+
 def topic_words(question: str) -> str:
     """The words after 'over'/'about'/'m.b.t.' in a decision question: 'verblijf'.
 
