@@ -167,8 +167,9 @@ class ExtractiveAnswerer:
     def unknown_topic_words(self, question: str, splitter: CompoundSplitter) -> list[str]:
         """Topic words of ``question`` that the documents never use, whole, stemmed or as compound parts.
 
-        The topic is what a decision question names ("over X"), or else the few words after a
-        question's last preposition ("Wie is de voorzitter van de voetbalclub?"). Elsewhere a question
+        The topic is what a decision question names ("over X"), or else the one or two words after
+        a question's last preposition or article (``question.slot_words``: "Wie is de voorzitter van
+        de voetbalclub?", "Welke subsidie krijgt het theater?"). Elsewhere a question
         may well use its own words for what the documents say ("tieners" for "jongeren"): measured on
         eval/, checking every word of a question with a required cue declined 7 of 18 paraphrases.
         """
