@@ -60,17 +60,21 @@ def headings_above(doc: ParsedDocument, section: Section) -> list[str]:
     hangs under. Measured on eval/: carrying that heading too changed no retrieval hit and moved
     two answers to other table rows.
     """
-    above: list[str] = []
     before = [s for s in doc.sections if s.start < section.start]
+
+    def owner(title: str) -> Section | None:
+        return next((s for s in reversed(before) if s.title == title), None)
+
+    above: list[str] = []
     parent = section.parent
     if doc.doc_type not in MEETING_TYPES and parent and reads_as_sentence(section.title):
-        owner = next((s for s in reversed(before) if s.title == parent), None)
-        if owner is not None and not is_chapter(owner.title):
-            parent = owner.parent
+        hung_under = owner(parent)
+        if hung_under is not None and not is_chapter(hung_under.title):
+            parent = hung_under.parent
     while parent and parent not in above:
         above.insert(0, parent)
-        owner = next((s for s in reversed(before) if s.title == parent), None)
-        parent = owner.parent if owner else None
+        found = owner(parent)
+        parent = found.parent if found else None
     return above
 
 
