@@ -127,6 +127,7 @@ ALZHEIMER = hit("al", "De voorzitter van Alzheimer Nederland wil in Huizen met p
     ("Wie is de voorzitter van de voetbalclub?", "voetbalclub"),  # after the last preposition
     ("Welke subsidie krijgt het theater?", "theater"),  # no preposition: after the last article
     ("Wie is de burgemeester van Huizen?", "burgemeester"),  # a place scopes; the thing stands before it
+    ("Wat wil de voorzitter met de boa's?", "boa's"),  # an apostrophe plural is a noun, however short
 ])
 def test_a_question_about_a_thing_the_documents_never_name_is_declined(question, word):
     answerer = ExtractiveAnswerer(None, 0.8, splitter=lambda: splitter_of(ALZHEIMER))

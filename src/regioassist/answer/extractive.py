@@ -30,6 +30,8 @@ FACT_PASSAGES = 5  # passages whose sentences compete to answer a factual questi
 _DOUBLED_END = re.compile(r"([bdfgklmnprst])\1$")  # "plann": Snowball undoubles only some consonants
 INFLECTION_CHARS = 2  # letters an ending may add to a known stem ("plan" + "nen" is one letter more than "plann")
 MIN_STEM_CHARS = 5  # a shorter stem is part of too many unrelated words ("sport" + "hal" is no inflection)
+# A plural written with an apostrophe ("boa's", "auto's", "pgb's") is a noun however short it is.
+_APOSTROPHE_PLURAL = re.compile(r"\b([^\W\d_]{2,})['’]s\b")
 RANK_WEIGHT = 0.05  # per rank: a sentence of the best passage starts 0.2 ahead of one of the fifth
 # A question that asks for several things (question.LIST_QUESTION: "Welke mededelingen werden er
 # gedaan?") is answered with up to LIST_SENTENCES sentences instead of max_sentences.
@@ -175,17 +177,19 @@ class ExtractiveAnswerer:
         """
         topic = topic_words(question) if DECISION_QUESTION.search(question) else slot_words(question)
         known = self.known_stems(splitter)
+        nouns = {fold(m.group(1)): m.group(0) for m in _APOSTROPHE_PLURAL.finditer(topic)}
         unknown = []
         for word in words(topic):
             folded = fold(word)
-            if len(folded) < MIN_UNKNOWN_TOPIC_CHARS or folded in STOPWORDS or not folded.isalpha():
+            short = len(folded) < MIN_UNKNOWN_TOPIC_CHARS and folded not in nouns
+            if short or folded in STOPWORDS or not folded.isalpha():
                 continue
             stem = stems(word)
             if folded in splitter.vocabulary or stem & known or stem & GENERIC_STEMS or stem & CUE_STEMS:
                 continue
             if splitter.split(folded) or _inflects_known(folded, known):
                 continue
-            unknown.append(word)
+            unknown.append(nouns.get(folded, word))
         return unknown
 
     def _word_stems(self, text: str) -> frozenset[str]:
