@@ -128,6 +128,8 @@ ALZHEIMER = hit("al", "De voorzitter van Alzheimer Nederland wil in Huizen met p
     ("Welke subsidie krijgt het theater?", "theater"),  # no preposition: after the last article
     ("Wie is de burgemeester van Huizen?", "burgemeester"),  # a place scopes; the thing stands before it
     ("Wat wil de voorzitter met de boa's?", "boa's"),  # an apostrophe plural is a noun, however short
+    # "gezegd over X": all of X is the topic, not only the words after its last preposition
+    ("Wat is er gezegd over de voetbalclub van de voorzitter?", "voetbalclub"),
 ])
 def test_a_question_about_a_thing_the_documents_never_name_is_declined(question, word):
     answerer = ExtractiveAnswerer(None, 0.8, splitter=lambda: splitter_of(ALZHEIMER))

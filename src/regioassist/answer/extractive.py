@@ -31,6 +31,7 @@ _DOUBLED_END = re.compile(r"([bdfgklmnprst])\1$")  # "plann": Snowball undoubles
 INFLECTION_CHARS = 2  # letters an ending may add to a known stem ("plan" + "nen" is one letter more than "plann")
 MIN_STEM_CHARS = 5  # a shorter stem is part of too many unrelated words ("sport" + "hal" is no inflection)
 # A plural written with an apostrophe ("boa's", "auto's", "pgb's") is a noun however short it is.
+_SAID_ABOUT = re.compile(r"\b(?:gezegd|besproken|gesproken|vermeld|genoemd|zeggen|zegt|staat|staan)\b.*\bover\b", re.I)
 _APOSTROPHE_PLURAL = re.compile(r"\b([^\W\d_]{2,})['’]s\b")
 RANK_WEIGHT = 0.05  # per rank: a sentence of the best passage starts 0.2 ahead of one of the fifth
 # A question that asks for several things (question.LIST_QUESTION: "Welke mededelingen werden er
@@ -169,13 +170,14 @@ class ExtractiveAnswerer:
     def unknown_topic_words(self, question: str, splitter: CompoundSplitter) -> list[str]:
         """Topic words of ``question`` that the documents never use, whole, stemmed or as compound parts.
 
-        The topic is what a decision question names ("over X"), or else the one or two words after
+        The topic is what a decision question, or one asking what was said about something, names
+        ("besloten over X", "gezegd over X"), or else the one or two words after
         a question's last preposition or article (``question.slot_words``: "Wie is de voorzitter van
         de voetbalclub?", "Welke subsidie krijgt het theater?"). Elsewhere a question
         may well use its own words for what the documents say ("tieners" for "jongeren"): measured on
         eval/, checking every word of a question with a required cue declined 7 of 18 paraphrases.
         """
-        topic = topic_words(question) if DECISION_QUESTION.search(question) else slot_words(question)
+        topic = topic_words(question) if DECISION_QUESTION.search(question) or _SAID_ABOUT.search(question) else slot_words(question)
         known = self.known_stems(splitter)
         nouns = {fold(m.group(1)): m.group(0) for m in _APOSTROPHE_PLURAL.finditer(topic)}
         unknown = []
