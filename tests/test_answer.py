@@ -157,6 +157,24 @@ def test_subsidie_asking_which_application_is_not_declined_for_want_of_an_amount
     assert not how_much.answered and "bedrag" in how_much.text
 
 
+DYSLEXIE = hit("dx", "De verhoging van deze structurele kosten valt lager uit. Het gaat om circa €12.000 per jaar.",
+               section="Inkoop poortwachtersfunctie ernstige dyslexie", date=dt.date(2023, 2, 23))
+
+
+def test_an_amount_asked_in_wholly_other_words_comes_from_the_passage_found_by_meaning_alone():
+    question = "Hoeveel duurder wordt de toegangscontrole voor kinderen met hardnekkige leesproblemen?"
+    answered = ExtractiveAnswerer(None, 0.8).answer(question, "nl", [DYSLEXIE])
+    assert answered.answered and "€12.000" in answered.text
+    # A first passage the keyword index found too shares only the question's other words ("kosten"):
+    # it is not about the renovation, and its amount does not answer.
+    found_by_words = dataclasses.replace(DYSLEXIE, keyword_score=1.9)
+    renovation = ExtractiveAnswerer(None, 0.8).answer("Hoeveel kost de renovatie van het gemeentehuis?", "nl", [found_by_words])
+    assert not renovation.answered and "bedrag" in renovation.text
+    # Only the first passage is trusted so: the same passage ranked second gives no amount.
+    other = hit("ot", "Het overleg wordt in april voortgezet.", section="Overig", date=dt.date(2023, 2, 23))
+    assert not ExtractiveAnswerer(None, 0.8).answer(question, "nl", [other, DYSLEXIE]).answered
+
+
 def test_asking_for_the_day_needs_a_day_not_a_month():
     monthly = hit("m", "BaanTalent is in november 2022 gelanceerd.", section="BaanTalent", date=dt.date(2023, 2, 23))
     answer = ExtractiveAnswerer(None, 0.8).answer("Op welke dag is BaanTalent gelanceerd?", "nl", [monthly])
