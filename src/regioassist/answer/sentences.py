@@ -172,17 +172,23 @@ ELLIPSIS = re.compile(r"^[\"“‘']?(?:of|en|maar|or|and|but)\s", re.IGNORECASE
 ELLIPSIS_WORDS = 8
 
 
+# "Het gaat om circa €12.000 i.p.v. circa €21.000." says what the sentence before it is about.
+IT_CONCERNS = re.compile(r"^(?:het|dit|dat) (?:gaat (?:dan |hier )?om|betreft)\s", re.IGNORECASE)
+
+
 def antecedent(sentence: str, sentences: list[str]) -> list[str]:
     """The sentence before one that rests on it: one that opens with "Om die reden", "Daarom",
-    "Hierdoor", or a short one that opens with "Of", "En" or "Maar".
+    "Hierdoor" or "Het gaat om", or a short one that opens with "Of", "En" or "Maar".
 
     >>> antecedent("Om die reden lassen we een pauze in.", ["Er waren minder aanmeldingen.", "Om die reden lassen we een pauze in."])
     ['Er waren minder aanmeldingen.']
     >>> antecedent("Of toch een verwijzing naar jeugdhulp.", ["Dat kan een gesprek zijn.", "Of toch een verwijzing naar jeugdhulp."])
     ['Dat kan een gesprek zijn.']
+    >>> antecedent("Het gaat om circa €12.000.", ["De kosten vallen lager uit.", "Het gaat om circa €12.000."])
+    ['De kosten vallen lager uit.']
     """
     elliptic = ELLIPSIS.match(sentence) is not None and len(sentence.split()) <= ELLIPSIS_WORDS
-    if not (FOR_THAT_REASON.match(sentence) or elliptic) or sentence not in sentences:
+    if not (FOR_THAT_REASON.match(sentence) or IT_CONCERNS.match(sentence) or elliptic) or sentence not in sentences:
         return []
     at = sentences.index(sentence)
     before = sentences[at - 1] if at else ""
