@@ -171,6 +171,10 @@ def test_an_amount_asked_in_wholly_other_words_comes_from_the_passage_found_by_m
     found_by_words = dataclasses.replace(DYSLEXIE, keyword_score=1.9)
     renovation = ExtractiveAnswerer(None, 0.8).answer("Hoeveel kost de renovatie van het gemeentehuis?", "nl", [found_by_words])
     assert not renovation.answered and "bedrag" in renovation.text
+    # Not for a date: a year stands in nearly every row of a planning table.
+    planning = hit("pl", "2024 Digitaal Leefplein inrichten en monitoren.", section="Monitoring", date=dt.date(2023, 2, 23))
+    assert not ExtractiveAnswerer(None, 0.8).answer(
+        "Wanneer begint de peiling onder vaders en moeders van leerlingen?", "nl", [planning]).answered
     # Only the first passage is trusted so: the same passage ranked second gives no amount.
     other = hit("ot", "Het overleg wordt in april voortgezet.", section="Overig", date=dt.date(2023, 2, 23))
     assert not ExtractiveAnswerer(None, 0.8).answer(question, "nl", [other, DYSLEXIE]).answered

@@ -273,19 +273,20 @@ class ExtractiveAnswerer:
             # An amount or a date only answers when it stands in a passage about the question's
             # topic: "Wat kost de nieuwe sporthal?" is not answered by the cost of dyslexia care.
             # Topic words of a question in another language cannot match the Dutch text, so
-            # there the best-ranked passage is trusted too. So it is for a Dutch question in wholly
-            # other words than the documents ("Hoeveel duurder wordt de toegangscontrole voor kinderen
-            # met hardnekkige leesproblemen?" for "poortwachtersfunctie ernstige dyslexie"), when no
-            # passage shares its topic and the first was found by meaning alone: a first passage the
-            # keyword index also found shares only the question's other words ("kosten" in "Hoeveel
-            # kost de renovatie van het gemeentehuis?"), and that does not make it about the question.
+            # there the best-ranked passage is trusted too. So it is for an amount asked in wholly
+            # other words than the documents use ("Hoeveel duurder wordt de toegangscontrole voor
+            # kinderen met hardnekkige leesproblemen?" for "poortwachtersfunctie ernstige dyslexie"),
+            # when no passage shares its topic and the first was found by meaning alone: a first
+            # passage the keyword index also found shares only the question's other words ("kosten"
+            # in "Hoeveel kost de renovatie van het gemeentehuis?"), and that does not make it about
+            # the question. Not for a date: nearly every row of a planning table holds a year.
             topic = stems(question) - GENERIC_STEMS - CUE_STEMS
             giving = [c for c in candidates if all(cue.answers.search(c[2]) for cue in required)]
             candidates = [
                 c for c in giving
                 if not topic or topic & stems(c[1].chunk.indexed_text) or (language != "nl" and c[0] == 0)
             ]
-            if not candidates and language == "nl":
+            if not candidates and language == "nl" and required == [ANSWER_CUES["money"]]:
                 candidates = [c for c in giving if c[0] == 0 and c[1].keyword_score is None]
             if language == "nl":
                 # ... and in one about what the question names: "Hoe lang duurt de pilot Join Us?" is not
