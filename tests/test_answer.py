@@ -180,6 +180,14 @@ def test_an_amount_asked_in_wholly_other_words_comes_from_the_passage_found_by_m
     assert not ExtractiveAnswerer(None, 0.8).answer(question, "nl", [other, DYSLEXIE]).answered
 
 
+def test_a_figure_asked_for_a_municipality_comes_from_the_passage_that_names_it():
+    total = hit("tot", "In 2023 kwamen in de regio 3.480 signalen binnen.", section="Aanleiding", date=dt.date(2024, 5, 16))
+    rows = hit("row", "| Gemeente | Signalen | | Hilversum | 1.410 | | Huizen | 560 |", section="Bijlage 1: Signalen per gemeente",
+               date=dt.date(2024, 5, 16))
+    answer = ExtractiveAnswerer(None, 0.8).answer("Hoeveel signalen kwamen er in 2023 uit Huizen?", "nl", [total, rows])
+    assert answer.answered and "560" in answer.text and "3.480" not in answer.text
+
+
 def test_asking_for_the_day_needs_a_day_not_a_month():
     monthly = hit("m", "BaanTalent is in november 2022 gelanceerd.", section="BaanTalent", date=dt.date(2023, 2, 23))
     answer = ExtractiveAnswerer(None, 0.8).answer("Op welke dag is BaanTalent gelanceerd?", "nl", [monthly])

@@ -293,6 +293,13 @@ class ExtractiveAnswerer:
                 # answered by the two years of another pilot.
                 names = [n for n in names_in(question) if fold(n) not in MUNICIPALITIES]
                 candidates = [c for c in candidates if all(name_covered(n, fold(c[1].chunk.indexed_text)) for n in names)]
+                # A municipality's own figure comes first: "Hoeveel signalen kwamen er uit Huizen?" is
+                # answered by the row of Huizen, not by the region's total (answer() declines a
+                # quote that does not name the place asked about).
+                places = [n for n in names_in(question) if fold(n) in MUNICIPALITIES]
+                if places and not spans_documents(question):
+                    local = [c for c in candidates if all(name_covered(n, fold(c[1].chunk.indexed_text)) for n in places)]
+                    candidates = local or candidates
         candidates = [c for c in candidates if self._gives_what_is_asked(question, language, c[1], c[2])]
         if not candidates:
             return []
