@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from regioassist.metadata import header_lines, people, person, persons, unlabelled_people
+from regioassist.metadata import document_date, header_lines, people, person, persons, unlabelled_people
 from regioassist.models import Person
 
 pytestmark = pytest.mark.unit
@@ -109,3 +109,12 @@ def test_header_lines_keep_the_label_and_collapse_line_breaks() -> None:
         "afwezig": "Afwezig Roland Boom (Huizen, Onderwijs)",
         "email": "E-mail m.stitzinger@regiogv.nl",
     }
+
+
+def test_a_note_is_not_dated_by_the_law_its_first_lines_refer_to() -> None:
+    note = Path(__file__).parent.parent / "eval" / "corpus2" / "documents" / "notitie_schuldhulpverlening.md"
+    lines = [line.strip() for line in note.read_text(encoding="utf-8").splitlines()]
+    assert "Sinds 1 januari 2021" in " ".join(lines[:8])  # the date a guess would take
+    assert document_date("\n".join(lines), {}, lines) is None
+    # A dateline in the first lines still dates the document.
+    assert str(document_date("", {}, ["Hilversum, 12 maart 2024", "Geachte raad,"])) == "2024-03-12"

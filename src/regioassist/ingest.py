@@ -39,7 +39,7 @@ from regioassist.vectorcache import VectorCache, model_identity
 
 # Bump when reading, structure finding or chunking changes what a file becomes: every
 # file is then re-indexed once, though its bytes did not change.
-PIPELINE_VERSION = "10"  # 3: outline on the first chunk; 4: compounds split in the keyword index; 5: more structure shapes; 6: OCR of scanned pages, each chunk's ocr mark and document language; 7: sentence vectors stored at ingest; 8: each chunk's parent heading, items under "Mededelingen" grouped; 9: "Het portefeuillehoudersoverleg besluit" is a decision; 10: a long heading read as a sentence is a sub-heading of the one before
+PIPELINE_VERSION = "11"  # 3: outline on the first chunk; 4: compounds split in the keyword index; 5: more structure shapes; 6: OCR of scanned pages, each chunk's ocr mark and document language; 7: sentence vectors stored at ingest; 8: each chunk's parent heading, items under "Mededelingen" grouped; 9: "Het portefeuillehoudersoverleg besluit" is a decision; 10: a long heading read as a sentence is a sub-heading of the one before; 11: a date a preposition makes a point in time ("Sinds 1 januari 2021") does not date a document
 
 
 @dataclass

@@ -137,7 +137,13 @@ def document_date(text: str, fields: dict[str, str], lines: list[str]) -> dt.dat
     """A 'Datum' field, else the latest date in a 'Behandeling' table, else a date in the first lines.
 
     A date further down is about something else (a meeting referred to, a
-    deadline), so a letter without a date gets None rather than a guess.
+    deadline), so a letter without a date gets None rather than a guess; so does one in
+    the first lines that a preposition makes a point in time ("Sinds 1 januari 2021 ...").
+
+    >>> document_date("", {}, ["# Notitie schulden", "Sinds 1 januari 2021 zijn gemeenten verplicht ..."]) is None
+    True
+    >>> document_date("", {}, ["Hilversum, 12 maart 2024", "Geachte raad,"])
+    datetime.date(2024, 3, 12)
     """
     labelled = parse_date(fields.get("datum", ""))
     if labelled:
@@ -148,7 +154,12 @@ def document_date(text: str, fields: dict[str, str], lines: list[str]) -> dt.dat
         dates = [d for d in map(parse_date, rows) if d]
         if dates:
             return max(dates)  # the most recent treatment
-    return parse_date(" \n".join([line for line in lines if line][:5]))
+    opening = " \n".join([line for line in lines if line][:5])
+    return next((d for d, m in find_dates(opening) if not _POINT_IN_TIME.search(opening, 0, m.start())), None)
+
+
+# "Sinds 1 januari 2021 zijn gemeenten verplicht ..." in a note's first lines dates a law, not the note.
+_POINT_IN_TIME = re.compile(r"\b(?:sinds|vanaf|per|tot|na|voor|v\u00f3\u00f3r|uiterlijk|since|from|until|by)\s+$", re.IGNORECASE)
 
 
 # --- dates -------------------------------------------------------------------------
