@@ -142,6 +142,7 @@ def test_a_question_about_a_thing_the_documents_never_name_is_declined(question,
     "Wat wil de voorzitter met de plannen?",  # "plannen" stems to "plann", a form of the known "plan"
     "Met wie wil de voorzitter de plannen afstemmen?",  # a closing verb is no topic
     "Wie is de voorzitter van de grote landelijke patiëntenvereniging?",  # three words: a description, not a name
+    "Met wie is gesproken over het overnemen van de plannen?",  # asks for a party, not what was said about all that
 ])
 def test_a_question_whose_topic_the_documents_use_is_answered(question):
     plan = hit("pl", "Er is een plan gemaakt.", section="Overig", date=dt.date(2021, 3, 18))

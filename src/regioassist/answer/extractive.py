@@ -31,7 +31,8 @@ _DOUBLED_END = re.compile(r"([bdfgklmnprst])\1$")  # "plann": Snowball undoubles
 INFLECTION_CHARS = 2  # letters an ending may add to a known stem ("plan" + "nen" is one letter more than "plann")
 MIN_STEM_CHARS = 5  # a shorter stem is part of too many unrelated words ("sport" + "hal" is no inflection)
 # A plural written with an apostrophe ("boa's", "auto's", "pgb's") is a noun however short it is.
-_SAID_ABOUT = re.compile(r"\b(?:gezegd|besproken|gesproken|vermeld|genoemd|zeggen|zegt|staat|staan)\b.*\bover\b", re.I)
+# "Wat is er besproken over X?" asks about all of X; "Met welke partij werd gesproken over X?" asks for a party.
+_SAID_ABOUT = re.compile(r"^wat\b.*\b(?:gezegd|besproken|gesproken|vermeld|genoemd|zeggen|zegt|staat|staan)\b.*\bover\b", re.I)
 _APOSTROPHE_PLURAL = re.compile(r"\b([^\W\d_]{2,})['’]s\b")
 RANK_WEIGHT = 0.05  # per rank: a sentence of the best passage starts 0.2 ahead of one of the fifth
 # A question that asks for several things (question.LIST_QUESTION: "Welke mededelingen werden er
