@@ -128,6 +128,8 @@ ALZHEIMER = hit("al", "De voorzitter van Alzheimer Nederland wil in Huizen met p
     ("Welke subsidie krijgt het theater?", "theater"),  # no preposition: after the last article
     ("Wie is de burgemeester van Huizen?", "burgemeester"),  # a place scopes; the thing stands before it
     ("Wat wil de voorzitter met de boa's?", "boa's"),  # an apostrophe plural is a noun, however short
+    ("Welke rol speelt de voetbalclub in het programma?", "voetbalclub"),  # a closing document scopes
+    ("Hoe wordt het theater in Huizen betaald?", "theater"),  # so does a closing place, before the verb
     # "gezegd over X": all of X is the topic, not only the words after its last preposition
     ("Wat is er gezegd over de voetbalclub van de voorzitter?", "voetbalclub"),
 ])

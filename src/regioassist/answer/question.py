@@ -374,6 +374,16 @@ _CLOSING_VERB = re.compile(r"^(?:[a-z]{2,5})?ge[a-z]{3,}[dt]$|^(?:be|ver|ont|her
 _QUESTION_WORD = re.compile(r"^waar(?:over|voor|mee|in|aan|op|uit|door|bij|naar|tegen|om)$", re.I)
 
 
+# "... in Laren?", "... in het programma?": a closing place or document scopes the question; the
+# thing asked about stands before it ("Welke rol speelt de voedselbank in het programma?").
+_SCOPE_TAIL = re.compile(
+    rf"\s+(?:in|bij|binnen)\s+(?:(?:de|het|dit|deze) )?(?:gemeente )?"
+    rf"(?:{_MUNICIPALITY_NAME}|programma|resum[eé]|(?:raadsinformatie)?brief|voorstel|overleg|vergadering|regio)"
+    rf"(?P<verb>\s+[a-z]+)?\s*[?.!]*$",  # a closing verb stays: "... in Laren gefinancierd?"
+    re.I,
+)
+
+
 def slot_words(question: str) -> str:
     """The few words after a Dutch question's last preposition, the thing it asks about; "" when there are more.
 
@@ -383,7 +393,10 @@ def slot_words(question: str) -> str:
     'Wmo-vervoer'
     >>> slot_words("Tot wanneer geldt de afspraak over het opvangen van pas aangekomen kinderen op school?")
     ''
+    >>> slot_words("Welke rol speelt de voedselbank in het programma?"), slot_words("Hoe wordt het theater in Laren betaald?")
+    ('voedselbank', 'theater')
     """
+    question = _SCOPE_TAIL.sub(lambda m: f"{m['verb'] or ''}?", question)
     found = list(_SLOT.finditer(question)) or list(_ARTICLE.finditer(question))
     if not found:
         return ""
