@@ -289,12 +289,6 @@ class ExtractiveAnswerer:
             ]
             if not candidates and language == "nl" and required == [ANSWER_CUES["money"]]:
                 candidates = [c for c in giving if c[0] == 0 and c[1].keyword_score is None]
-            elif language == "nl" and topic:
-                # ... and the sentence itself, or its heading, is about it: in a passage about the
-                # report, "2024 Wachttijden aanpakken" is a planning row, not when the report comes.
-                candidates = [
-                    c for c in candidates if topic & (stems(c[1].chunk.context) | self._word_stems(c[2]))
-                ] or candidates
             if language == "nl":
                 # ... and in one about what the question names: "Hoe lang duurt de pilot Join Us?" is not
                 # answered by the two years of another pilot.
