@@ -191,6 +191,15 @@ def test_a_figure_asked_for_a_municipality_comes_from_the_passage_that_names_it(
     assert answer.answered and "560" in answer.text and "3.480" not in answer.text
 
 
+def test_who_is_answered_by_a_name_the_question_does_not_already_name():
+    join_us = hit("ju", "In maart 2021 is samen met Stichting Join Us teruggekeken op het jaar. "
+                  "Uitvoering van deze methodiek vindt plaats door het jongerenwerk van Versa Welzijn.",
+                  section="Eenzaamheid", date=dt.date(2021, 6, 1))
+    answer = ExtractiveAnswerer(None, 0.8).answer("Wie voert de methodiek van Join Us uit?", "nl", [join_us])
+    quoted = [line for line in answer.text.splitlines() if line.startswith("- ")]
+    assert "Versa Welzijn" in quoted[0]
+
+
 def test_asking_for_the_day_needs_a_day_not_a_month():
     monthly = hit("m", "BaanTalent is in november 2022 gelanceerd.", section="BaanTalent", date=dt.date(2023, 2, 23))
     answer = ExtractiveAnswerer(None, 0.8).answer("Op welke dag is BaanTalent gelanceerd?", "nl", [monthly])

@@ -10,7 +10,7 @@ import numpy as np
 from regioassist.answer.citations import Citations, place_of
 from regioassist.answer.decided import SHORT_ITEM, decisions_answer
 from regioassist.answer.question import (
-    ANSWER_CUES, CUE_STEMS, DATES, DAY_WORDS, DECISION_QUESTION, FULL_NAME, GENERIC_STEMS, LIST_QUESTION,
+    ANSWER_CUES, CUE_STEMS, DATES, AnswerCue, DAY_WORDS, DECISION_QUESTION, FULL_NAME, GENERIC_STEMS, LIST_QUESTION,
     MIN_UNKNOWN_TOPIC_CHARS, MUNICIPALITIES, UNIT_SIGNS, asked_name, counted_words, name_covered, names_in,
     names_section, question_parts, slot_words, spans_documents, topic_words, wanted_cues,
 )
@@ -499,9 +499,10 @@ class ExtractiveAnswerer:
             vectors = self.embedder.embed([s for _, _, s in candidates], kind="passage")
             dense = [float(v) for v in np.asarray(vectors) @ q]
         wants = [ANSWER_CUES[name] for name in wanted_cues(question)]
+        asked = fold(question)
         scores = [
             lex + cos + RANK_WEIGHT * (FACT_PASSAGES - rank) - (0.3 if len(s) < 15 else 0.0)
-            + sum(0.3 for cue in wants if cue.answers.search(s))
+            + sum(0.3 for cue in wants if _gives(cue, s, asked))
             for (rank, _, s), lex, cos in zip(candidates, lexical, dense)
         ]
         # The answer often stands in the sentence after the one that repeats the question's words
@@ -510,6 +511,18 @@ class ExtractiveAnswerer:
             if candidates[i][1] is candidates[i - 1][1] and lexical[i - 1] >= 0.5:
                 scores[i] += NEIGHBOUR_SHARE * lexical[i - 1]
         return scores
+
+
+def _gives(cue: AnswerCue, sentence: str, asked: str) -> bool:
+    """Does ``sentence`` give what ``cue`` asks? A name the (folded) question itself names is no
+    answer to "who": "Wie voert de methode van Join Us uit?" is not answered by "Stichting Join Us"."""
+    if cue is not ANSWER_CUES["who"]:
+        return cue.answers.search(sentence) is not None
+    asked_words = set(re.findall(r"\w+", asked))
+    return any(
+        not any(word in asked_words for word in re.findall(r"\w{3,}", fold(name)))
+        for name in cue.answers.findall(sentence)
+    )
 
 
 def _inflects_known(folded: str, known: frozenset[str]) -> bool:
