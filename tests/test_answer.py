@@ -200,6 +200,15 @@ def test_who_is_answered_by_a_name_the_question_does_not_already_name():
     assert "Versa Welzijn" in quoted[0]
 
 
+def test_a_past_participle_meets_the_verb_the_documents_use():
+    plan = hit("rp", "Het plan is op 26 januari besproken. Het indienen van het plan kan tot 31 december.",
+               section="Regioplan", date=dt.date(2023, 2, 23))
+    answerer = ExtractiveAnswerer(None, 0.8, splitter=lambda: splitter_of(plan))
+    answer = answerer.answer("Wanneer moet het plan ingediend zijn?", "nl", [plan])
+    quoted = [line for line in answer.text.splitlines() if line.startswith("- ")]
+    assert "31 december" in quoted[0]  # "ingediend" is a form of "indienen"
+
+
 def test_asking_for_the_day_needs_a_day_not_a_month():
     monthly = hit("m", "BaanTalent is in november 2022 gelanceerd.", section="BaanTalent", date=dt.date(2023, 2, 23))
     answer = ExtractiveAnswerer(None, 0.8).answer("Op welke dag is BaanTalent gelanceerd?", "nl", [monthly])

@@ -77,3 +77,35 @@ def _stemmer():
 def stems(text: str) -> set[str]:
     """Dutch stems of the content words, accents folded: for overlap between question and passage."""
     return set(_stemmer().stemWords([fold(w) for w in content_words(text)]))
+
+
+# Separable particles: "in-ge-diend" is a participle of "indienen".
+_PARTICLES = "aan|af|bij|door|in|mee|na|om|op|over|terug|toe|uit|vast|voor|weg|samen|tegen|rond"
+_WEAK_PARTICIPLE = re.compile(rf"^((?:{_PARTICLES})?)ge([a-z]{{3,}}?)[dt]$")  # "ingediend", "gemaakt"
+_PREFIXED_PARTICIPLE = re.compile(r"^((?:be|ver|ont|her)[a-z]{3,}?)[dt]$")  # "verbeterd": no "ge"
+_STRONG_PARTICIPLE = re.compile(rf"^({_PARTICLES})ge([a-z]{{3,}}en)$")  # "meegegeven"
+_LONG_VOWEL = re.compile(r"(aa|ee|oo|uu)([^aeiou])$")
+
+
+def infinitives(word: str) -> list[str]:
+    """The infinitives a folded word would come from if it were a past participle; [] when it cannot be one.
+
+    Snowball leaves "ingediend" apart from "indienen"; the caller keeps the forms its vocabulary
+    knows ("gemeenten" is no participle of "meenten"). A weak verb's stem may double its last
+    consonant ("gesteld" -> "stellen") or halve its long vowel ("gemaakt" -> "maken") before
+    "-en", so each form is given. A strong verb is only met with a particle and an unchanged
+    vowel ("meegegeven" -> "meegeven", not "besproken" -> "bespreken").
+
+    >>> infinitives("ingediend"), infinitives("vastgesteld"), infinitives("gemaakt"), infinitives("meegegeven")
+    (['indienen'], ['vaststelen', 'vaststellen'], ['maaken', 'maken'], ['meegeven'])
+    """
+    strong = _STRONG_PARTICIPLE.match(word)
+    if strong:
+        return [strong[1] + strong[2]]
+    weak = _WEAK_PARTICIPLE.match(word) or _PREFIXED_PARTICIPLE.match(word)
+    if not weak:
+        return []
+    base = "".join(weak.groups())
+    short = base[-1] not in "aeiou" and base[-2] in "aeiou" and base[-3] not in "aeiou"
+    forms = [base + "en", base + base[-1] + "en" if short else None, _LONG_VOWEL.sub(lambda m: m[1][0] + m[2], base) + "en"]
+    return list(dict.fromkeys(f for f in forms if f))

@@ -23,7 +23,7 @@ from regioassist.embedding import Embedder
 from regioassist.models import Answer, Hit
 from regioassist.prompts import DEFAULT_PHRASES, load_phrases
 from regioassist.retrieval import asks_what_is_proposed, is_decision_heading
-from regioassist.textutil import STOPWORDS, content_words, fold, split_sentences, stems, words
+from regioassist.textutil import STOPWORDS, content_words, fold, infinitives, split_sentences, stems, words
 
 
 FACT_PASSAGES = 5  # passages whose sentences compete to answer a factual question
@@ -205,9 +205,18 @@ class ExtractiveAnswerer:
             self._stems_of = cached
         found = cached[1].get(text)
         if found is None:
-            found = frozenset(stems(splitter.expand(text) if splitter is not None else text))
+            found = frozenset(stems(splitter.expand(text) if splitter is not None else text) | self._verb_stems(text))
             cached[1][text] = found
         return found
+
+    def _verb_stems(self, text: str) -> set[str]:
+        """The stems of the verbs ``text``'s past participles come from, where the documents use that
+        verb's infinitive: "ingediend" meets "indienen", "meegegeven" "meegeven"."""
+        splitter = self._splitter()
+        if splitter is None:
+            return set()
+        verbs = [v for w in content_words(text) for v in infinitives(fold(w)) if v in splitter.vocabulary and v not in LIGHT_VERBS]
+        return stems(" ".join(verbs)) if verbs else set()
 
     def known_stems(self, splitter: CompoundSplitter) -> frozenset[str]:
         """The stems of the documents' words, computed once per vocabulary."""
@@ -478,7 +487,7 @@ class ExtractiveAnswerer:
         wanted = stems(question) - GENERIC_STEMS or stems(question)
         # A question word also meets a sentence through a compound part: "gemeenteraadsleden" ~ "raden".
         splitter = self._splitter()
-        parts = {stem: stems(" ".join(splitter.split(fold(word)))) for word in content_words(question)
+        parts = {stem: stems(" ".join(splitter.split(fold(word)))) | self._verb_stems(word) for word in content_words(question)
                  for stem in stems(word) if stem in wanted} if splitter is not None else {}
         lexical = []
         for _, hit, sentence in candidates:
@@ -579,6 +588,8 @@ def _names_item(question: str, hit: Hit) -> bool:
     return names_section(question, hit.chunk.section) or names_section(question, hit.chunk.parent)
 
 
+# Verbs that say little of their own ("afspraken gemaakt"): their participles are not matched as verbs.
+LIGHT_VERBS = frozenset("maken doen gaan komen laten krijgen hebben zijn worden houden geven nemen".split())
 SENTENCES_PER_SOURCE = 3
 MAX_SOURCES = 3
 
