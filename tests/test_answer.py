@@ -209,6 +209,14 @@ def test_a_past_participle_meets_the_verb_the_documents_use():
     assert "31 december" in quoted[0]  # "ingediend" is a form of "indienen"
 
 
+def test_a_sentence_opening_with_hij_comes_with_the_one_that_says_who():
+    spreekrecht = hit("sp", "De agenda wordt vastgesteld. Voor agendapunt 10 maakt een inwoner gebruik van het spreekrecht. "
+                      "Hij vraagt aandacht voor de overlast in de buurt.", section="Agenda en mededelingen",
+                      date=dt.date(2023, 2, 23))
+    answer = ExtractiveAnswerer(None, 0.8).answer("Wie vroeg aandacht voor de overlast in de buurt?", "nl", [spreekrecht])
+    assert "een inwoner gebruik van het spreekrecht" in answer.text and "overlast" in answer.text
+
+
 def test_asking_for_the_day_needs_a_day_not_a_month():
     monthly = hit("m", "BaanTalent is in november 2022 gelanceerd.", section="BaanTalent", date=dt.date(2023, 2, 23))
     answer = ExtractiveAnswerer(None, 0.8).answer("Op welke dag is BaanTalent gelanceerd?", "nl", [monthly])

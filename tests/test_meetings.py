@@ -286,6 +286,7 @@ def test_documents_indexed_without_outline_are_left_to_retrieval(store) -> None:
     ("Welke vergaderingen zijn er?", "meetings"),
     ("Which documents are indexed?", "documents"),
     ("Welke onderwerpen zijn besproken over jeugdhulp?", None),
+    ("Wanneer moet het verbeterplan uiterlijk op de agenda staan?", None),  # asks when, not which items
     ("Het resumé van welke vergadering is vastgesteld?", None),
     ("Welke mededelingen werden er gedaan?", None),
     # who came for a municipality, or sat at the meeting

@@ -174,11 +174,19 @@ ELLIPSIS_WORDS = 8
 
 # "Het gaat om circa €12.000 i.p.v. circa €21.000." says what the sentence before it is about.
 IT_CONCERNS = re.compile(r"^(?:het|dit|dat) (?:gaat (?:dan |hier )?om|betreft)\s", re.IGNORECASE)
+# "Hij vraagt aandacht voor de overlast." says who "hij" is when the sentence before it names
+# someone ("Voor agendapunt 10 maakt een inwoner gebruik van het spreekrecht.").
+PRONOUN = re.compile(r"^(?:hij|zij|ze)\s", re.IGNORECASE)
+SOMEONE = re.compile(
+    r"\b(?:inwoners?|bewoners?|wethouders?|portefeuillehouders?|voorzitter|directeur|burgemeester|insprekers?)\b"
+    r"|\b[A-Z][a-zë]+ (?:(?:van|de|der|den|ter|ten) )*[A-Z][a-zë]+"
+)
 
 
 def antecedent(sentence: str, sentences: list[str]) -> list[str]:
     """The sentence before one that rests on it: one that opens with "Om die reden", "Daarom",
-    "Hierdoor" or "Het gaat om", or a short one that opens with "Of", "En" or "Maar".
+    "Hierdoor" or "Het gaat om", a short one that opens with "Of", "En" or "Maar", or one that
+    opens with "Hij"/"Zij" after a sentence that names someone.
 
     >>> antecedent("Om die reden lassen we een pauze in.", ["Er waren minder aanmeldingen.", "Om die reden lassen we een pauze in."])
     ['Er waren minder aanmeldingen.']
@@ -186,12 +194,17 @@ def antecedent(sentence: str, sentences: list[str]) -> list[str]:
     ['Dat kan een gesprek zijn.']
     >>> antecedent("Het gaat om circa €12.000.", ["De kosten vallen lager uit.", "Het gaat om circa €12.000."])
     ['De kosten vallen lager uit.']
+    >>> antecedent("Hij vraagt aandacht.", ["Een inwoner spreekt in.", "Hij vraagt aandacht."]), antecedent("Zij geeft geld vrij.", ["Dit komt later.", "Zij geeft geld vrij."])
+    (['Een inwoner spreekt in.'], [])
     """
     elliptic = ELLIPSIS.match(sentence) is not None and len(sentence.split()) <= ELLIPSIS_WORDS
-    if not (FOR_THAT_REASON.match(sentence) or IT_CONCERNS.match(sentence) or elliptic) or sentence not in sentences:
+    pronoun = PRONOUN.match(sentence) is not None
+    if not (FOR_THAT_REASON.match(sentence) or IT_CONCERNS.match(sentence) or elliptic or pronoun) or sentence not in sentences:
         return []
     at = sentences.index(sentence)
     before = sentences[at - 1] if at else ""
+    if pronoun and not SOMEONE.search(before):
+        return []  # "Zij heeft ... vrijgegeven" after "Hierover komt meer duidelijkheid": not about whom
     return [before] if before and not is_debris(before) and not before.rstrip().endswith(":") else []
 
 

@@ -60,6 +60,7 @@ _WHO = re.compile(r"\b(?:wie|who|welke|which|namen|names|lijst|list|hoeveel|how 
 # "Wie volgt X op en welke portefeuille heeft zij?": two questions; each must be about the meetings.
 _SECOND_QUESTION = re.compile(r"\s+(?:en|and|maar|but)\s+(?=(?:wie|wat|welke|waar|wanneer|hoe|waarom|who|what|"
                               r"which|where|when|how|why)\b)", re.I)
+_ASKS_WHEN = re.compile(r"\b(?:wanneer|when|op welke datum|on what date)\b", re.I)
 _ENGLISH_MONTHS = "january february march april may june july august september october november december".split()
 _MONTH = {m: i % 12 + 1 for i, m in enumerate(MONTHS + _ENGLISH_MONTHS)}
 # "23 februari 2023", "February 2023", "March 18, 2021", "2021": a time the question names.
@@ -119,8 +120,8 @@ def question_kind(question: str) -> str | None:
             return "present"  # "Wie vertegenwoordigde Laren?": who came from Laren
         if kind == "role" or (kind in ("absent", "present") and not _WHO.search(question)):
             continue  # these need a named person, decided with the names in the index: see _kind
-        if kind == "agenda" and topic_words(pattern.sub(" ", question)):
-            return None  # "welke punten zijn besproken over X" is about X
+        if kind == "agenda" and (topic_words(pattern.sub(" ", question)) or _ASKS_WHEN.search(question)):
+            return None  # "welke punten zijn besproken over X" is about X; "wanneer staat X op de agenda?" too
         if kind == "decisions" and _has_topic(question):
             return None
         return kind
