@@ -791,3 +791,8 @@ def test_a_short_sentence_opening_with_of_is_quoted_with_the_sentence_it_finishe
     lines = answer.text.splitlines()
     fragment = lines.index("- Of toch een verwijzing naar jeugdhulp. [1]")
     assert lines[fragment - 1] == "- Dat kunnen gesprekken met de praktijkondersteuner zijn. [1]"
+
+
+def test_a_name_with_des_between_its_words_is_a_name():
+    from regioassist.answer.question import FULL_NAME
+    assert FULL_NAME.search("Begin 2022 zijn met het Leger des Heils afspraken gemaakt.").group() == "Leger des Heils"

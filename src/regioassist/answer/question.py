@@ -44,8 +44,8 @@ _PERIODS = (
 )
 
 
-# A name of two or more capitalised words, Dutch particles between them: "Wendy van Neer".
-FULL_NAME = re.compile(r"\b[A-Z][a-zë]+ (?:(?:van|de|der|den|ter|ten) )*[A-Z][a-zë]+")
+# A name of two or more capitalised words, Dutch particles between them: "Wendy van Neer", "Leger des Heils".
+FULL_NAME = re.compile(r"\b[A-Z][a-zë]+ (?:(?:van|de|der|den|des|ter|ten) )*[A-Z][a-zë]+")
 
 
 @dataclass(frozen=True)

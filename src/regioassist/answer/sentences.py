@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from regioassist.answer.question import ANSWER_CUES, ASKS_AHEAD, CUE_STEMS, GENERIC_STEMS, wanted_cues, years_in
+from regioassist.answer.question import ANSWER_CUES, ASKS_AHEAD, CUE_STEMS, FULL_NAME, GENERIC_STEMS, wanted_cues, years_in
 from regioassist.models import Hit
 from regioassist.textutil import stems
 
@@ -179,7 +179,7 @@ IT_CONCERNS = re.compile(r"^(?:het|dit|dat) (?:gaat (?:dan |hier )?om|betreft)\s
 PRONOUN = re.compile(r"^(?:hij|zij|ze)\s", re.IGNORECASE)
 SOMEONE = re.compile(
     r"\b(?:inwoners?|bewoners?|wethouders?|portefeuillehouders?|voorzitter|directeur|burgemeester|insprekers?)\b"
-    r"|\b[A-Z][a-zë]+ (?:(?:van|de|der|den|ter|ten) )*[A-Z][a-zë]+"
+    r"|" + FULL_NAME.pattern
 )
 
 
