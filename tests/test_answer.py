@@ -796,3 +796,10 @@ def test_a_short_sentence_opening_with_of_is_quoted_with_the_sentence_it_finishe
 def test_a_name_with_des_between_its_words_is_a_name():
     from regioassist.answer.question import FULL_NAME
     assert FULL_NAME.search("Begin 2022 zijn met het Leger des Heils afspraken gemaakt.").group() == "Leger des Heils"
+
+
+def test_a_tables_header_cell_that_reads_as_a_short_question_is_never_quoted():
+    table = hit("nm", "Normaliseren Wat doen we al? Scholen en jeugdhulp werken samen in de klas.", section="Normaliseren",
+                date=dt.date(2022, 1, 1))
+    answer = ExtractiveAnswerer(None, 0.8).answer("Wat doen we al aan normaliseren?", "nl", [table])
+    assert answer.answered and "Scholen en jeugdhulp" in answer.text and "Wat doen we al?" not in answer.text

@@ -32,6 +32,7 @@ _HEADER_LABEL = re.compile(r"\b(?:Aanwezig|Afwezig|Afgemeld|Contactpersoon|E-?ma
 MIN_LETTERS_BESIDE_URL = 25  # "Zie http://..." is a pointer, no sentence; "Het overleg is positief ... http://..." is one
 # Three or more words, each capitalised, with no figure or punctuation between them.
 _CAPITALISED_ROW = re.compile(r"[A-Z][\w&'’/-]*(?:\s+[A-Z][\w&'’/-]*){2,}")
+SHORT_QUESTION_WORDS = 6
 _NUMBERED_LABEL = re.compile(r"(?:[A-Z][^\W\d_]*\s+){1,3}\d{1,3}[.:)]?")  # "Voorstel 2.", "Nummer Omschrijving Voorstel 1."
 
 
@@ -54,11 +55,15 @@ def is_debris(sentence: str) -> bool:
     False
     >>> is_debris("https://www.regiogv.nl/wp-content/uploads/2022/03/Een-toekomst-met-perspectief.pdf")
     True
+    >>> is_debris("Normaliseren Wat doen we al?"), is_debris("Waren de kaders voldoende helder en in uw ogen voldoende gedragen?")
+    (True, False)
     """
     if _NUMBERED_LABEL.fullmatch(sentence.strip()) or not any(ch.isalpha() for ch in sentence):
         return True  # "Voorstel 2.": the label of the point that follows; "2023": a table's bare cell
     if _CAPITALISED_ROW.fullmatch(sentence.strip()):
         return True  # a table's header row ("Datum Overleg Doel Conclusie PFHO"): labels, no statement
+    if sentence.rstrip().endswith("?") and len(sentence.split()) <= SHORT_QUESTION_WORDS:
+        return True  # a table's header cell or a heading ("Normaliseren Wat doen we al?"): it answers nothing
     if len(_HEADER_LABEL.findall(sentence)) >= 2:
         return True  # a document's header run together ("Aanwezig ... Afwezig ... Contactpersoon ..."): meetings/ answers from it
     urls = len(_URL.findall(sentence))
