@@ -231,3 +231,28 @@ def test_a_question_naming_two_months_is_not_scoped_to_the_first(tmp_path, fake_
     ingest_paths(paths, index, fake_embedder)
     answer = Assistant(settings, index, fake_embedder).ask(question)
     assert {h.chunk.date.year for h in answer.hits} == {2021, 2022}
+
+
+@pytest.mark.integration
+def test_a_new_question_in_a_conversation_is_not_read_with_the_earlier_topic(tmp_path, real_embedder):
+    """Carrying the earlier topic into "Wat is er afgesproken over de inzet van boa's?" made it resemble
+    the documents more, so it was read as a question about dyslexia care ("Opgevat als: ...")."""
+    from pathlib import Path
+
+    from regioassist.assistant import Assistant
+    from regioassist.config import Settings
+    from regioassist.index import LocalIndex
+    from regioassist.ingest import ingest_paths
+
+    minutes = next((Path(__file__).parent.parent / "documents").glob("000_*.txt"))
+    settings = Settings(index_dir=tmp_path / "index")
+    index = LocalIndex.open(settings.index_dir, settings.collection)
+    ingest_paths([minutes], index, real_embedder)
+    assistant = Assistant(settings, index, real_embedder)
+    earlier = "Hoeveel duurder wordt de toegangscontrole voor kinderen met hardnekkige leesproblemen jaarlijks?"
+    answer = assistant.ask("Wat is er afgesproken over de inzet van boa's?", history=[earlier])
+    assert answer.understood is None
+    assert not answer.answered and '"boa\'s" komt in de documenten niet voor' in answer.text
+    # A question without a topic of its own still takes the conversation's.
+    follow_up = assistant.ask("Wanneer is dat besloten?", history=[earlier])
+    assert follow_up.understood

@@ -343,7 +343,12 @@ class Assistant:
             # passages that happen to mention 2022.
             topical = without_phrase(query, reading.phrase) if reading and reading.applied and scope else query
             hits = self.retriever.retrieve(topical, top_k=self.settings.top_k, filters=scope or None)
-            carried = with_earlier_topic(topical, history) if query == question else None
+            # A question that names its own topic ("over de inzet van boa's"), or a thing the
+            # documents never name, is a new question: the conversation's topic would only make
+            # it resemble the documents more and answer about the earlier thing instead.
+            new_topic = bool(stems(topic_words(question)) - GENERIC_STEMS - CUE_STEMS) or bool(
+                self.answerer.foreign_words(untimed, language))
+            carried = with_earlier_topic(topical, history) if query == question and not new_topic else None
             if carried:
                 # "Wanneer komt het rapport?" after a question on the evaluation of the inkoop: read
                 # with the conversation's topic too, and keep the reading the documents match better.
