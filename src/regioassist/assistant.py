@@ -346,8 +346,8 @@ class Assistant:
             # A question that names its own topic ("over de inzet van boa's"), or a thing the
             # documents never name, is a new question: the conversation's topic would only make
             # it resemble the documents more and answer about the earlier thing instead.
-            new_topic = bool(stems(topic_words(question)) - GENERIC_STEMS - CUE_STEMS) or bool(
-                self.answerer.foreign_words(untimed, language))
+            own_topic = stems(topic_words(question)) - GENERIC_STEMS - CUE_STEMS
+            new_topic = bool(own_topic) or bool(self.answerer.foreign_words(untimed, language))
             carried = with_earlier_topic(topical, history) if query == question and not new_topic else None
             if carried:
                 # "Wanneer komt het rapport?" after a question on the evaluation of the inkoop: read

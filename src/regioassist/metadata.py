@@ -159,7 +159,7 @@ def document_date(text: str, fields: dict[str, str], lines: list[str]) -> dt.dat
 
 
 # "Sinds 1 januari 2021 zijn gemeenten verplicht ..." in a note's first lines dates a law, not the note.
-_POINT_IN_TIME = re.compile(r"\b(?:sinds|vanaf|per|tot|na|voor|v\u00f3\u00f3r|uiterlijk|since|from|until|by)\s+$", re.IGNORECASE)
+_POINT_IN_TIME = re.compile(r"\b(?:sinds|vanaf|per|tot|na|voor|vóór|uiterlijk|since|from|until|by)\s+$", re.IGNORECASE)
 
 
 # --- dates -------------------------------------------------------------------------

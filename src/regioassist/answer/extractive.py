@@ -10,8 +10,8 @@ import numpy as np
 from regioassist.answer.citations import Citations, place_of
 from regioassist.answer.decided import SHORT_ITEM, decisions_answer
 from regioassist.answer.question import (
-    ANSWER_CUES, CUE_STEMS, DATES, AnswerCue, DAY_WORDS, DECISION_QUESTION, FULL_NAME, GENERIC_STEMS, LIST_QUESTION,
-    MIN_UNKNOWN_TOPIC_CHARS, MUNICIPALITIES, UNIT_SIGNS, asked_name, counted_words, name_covered, names_in,
+    ANSWER_CUES, CUE_STEMS, DATES, DAY_WORDS, DECISION_QUESTION, FULL_NAME, GENERIC_STEMS, LIST_QUESTION,
+    MIN_UNKNOWN_TOPIC_CHARS, MUNICIPALITIES, UNIT_SIGNS, AnswerCue, asked_name, counted_words, name_covered, names_in,
     names_section, question_parts, slot_words, spans_documents, topic_words, wanted_cues,
 )
 from regioassist.answer.sentences import (
@@ -30,10 +30,14 @@ FACT_PASSAGES = 5  # passages whose sentences compete to answer a factual questi
 _DOUBLED_END = re.compile(r"([bdfgklmnprst])\1$")  # "plann": Snowball undoubles only some consonants
 INFLECTION_CHARS = 2  # letters an ending may add to a known stem ("plan" + "nen" is one letter more than "plann")
 MIN_STEM_CHARS = 5  # a shorter stem is part of too many unrelated words ("sport" + "hal" is no inflection)
-# A plural written with an apostrophe ("boa's", "auto's", "pgb's") is a noun however short it is.
 # "Wat is er besproken over X?" asks about all of X; "Met welke partij werd gesproken over X?" asks for a party.
-_SAID_ABOUT = re.compile(r"^wat\b.*\b(?:gezegd|besproken|gesproken|vermeld|genoemd|zeggen|zegt|staat|staan)\b.*\bover\b", re.I)
+_SAID_ABOUT = re.compile(
+    r"^wat\b.*\b(?:gezegd|besproken|gesproken|vermeld|genoemd|zeggen|zegt|staat|staan)\b.*\bover\b", re.I
+)
+# A plural written with an apostrophe ("boa's", "auto's", "pgb's") is a noun however short it is.
 _APOSTROPHE_PLURAL = re.compile(r"\b([^\W\d_]{2,})['’]s\b")
+# Verbs that say little of their own ("afspraken gemaakt"): their participles are not matched as verbs.
+LIGHT_VERBS = frozenset("maken doen gaan komen laten krijgen hebben zijn worden houden geven nemen".split())
 RANK_WEIGHT = 0.05  # per rank: a sentence of the best passage starts 0.2 ahead of one of the fifth
 # A question that asks for several things (question.LIST_QUESTION: "Welke mededelingen werden er
 # gedaan?") is answered with up to LIST_SENTENCES sentences instead of max_sentences.
@@ -178,7 +182,8 @@ class ExtractiveAnswerer:
         may well use its own words for what the documents say ("tieners" for "jongeren"): measured on
         eval/, checking every word of a question with a required cue declined 7 of 18 paraphrases.
         """
-        topic = topic_words(question) if DECISION_QUESTION.search(question) or _SAID_ABOUT.search(question) else slot_words(question)
+        about = DECISION_QUESTION.search(question) or _SAID_ABOUT.search(question)
+        topic = topic_words(question) if about else slot_words(question)
         known = self.known_stems(splitter)
         nouns = {fold(m.group(1)): m.group(0) for m in _APOSTROPHE_PLURAL.finditer(topic)}
         unknown = []
@@ -215,7 +220,10 @@ class ExtractiveAnswerer:
         splitter = self._splitter()
         if splitter is None:
             return set()
-        verbs = [v for w in content_words(text) for v in infinitives(fold(w)) if v in splitter.vocabulary and v not in LIGHT_VERBS]
+        verbs = [
+            verb for word in content_words(text) for verb in infinitives(fold(word))
+            if verb in splitter.vocabulary and verb not in LIGHT_VERBS
+        ]
         return stems(" ".join(verbs)) if verbs else set()
 
     def known_stems(self, splitter: CompoundSplitter) -> frozenset[str]:
@@ -308,7 +316,8 @@ class ExtractiveAnswerer:
                 # quote that does not name the place asked about).
                 places = [n for n in names_in(question) if fold(n) in MUNICIPALITIES]
                 if places and not spans_documents(question):
-                    local = [c for c in candidates if all(name_covered(n, fold(c[1].chunk.indexed_text)) for n in places)]
+                    text_of = {id(c): fold(c[1].chunk.indexed_text) for c in candidates}
+                    local = [c for c in candidates if all(name_covered(n, text_of[id(c)]) for n in places)]
                     candidates = local or candidates
         candidates = [c for c in candidates if self._gives_what_is_asked(question, language, c[1], c[2])]
         if not candidates:
@@ -487,8 +496,11 @@ class ExtractiveAnswerer:
         wanted = stems(question) - GENERIC_STEMS or stems(question)
         # A question word also meets a sentence through a compound part: "gemeenteraadsleden" ~ "raden".
         splitter = self._splitter()
-        parts = {stem: stems(" ".join(splitter.split(fold(word)))) | self._verb_stems(word) for word in content_words(question)
-                 for stem in stems(word) if stem in wanted} if splitter is not None else {}
+        # So does a past participle through its verb: "ingediend" ~ "indienen".
+        parts = {
+            stem: stems(" ".join(splitter.split(fold(word)))) | self._verb_stems(word)
+            for word in content_words(question) for stem in stems(word) if stem in wanted
+        } if splitter is not None else {}
         lexical = []
         for _, hit, sentence in candidates:
             # Words the passage's context already answers ("februari 2023" for a passage of that
@@ -588,8 +600,6 @@ def _names_item(question: str, hit: Hit) -> bool:
     return names_section(question, hit.chunk.section) or names_section(question, hit.chunk.parent)
 
 
-# Verbs that say little of their own ("afspraken gemaakt"): their participles are not matched as verbs.
-LIGHT_VERBS = frozenset("maken doen gaan komen laten krijgen hebben zijn worden houden geven nemen".split())
 SENTENCES_PER_SOURCE = 3
 MAX_SOURCES = 3
 
