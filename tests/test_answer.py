@@ -803,3 +803,11 @@ def test_a_tables_header_cell_that_reads_as_a_short_question_is_never_quoted():
                 date=dt.date(2022, 1, 1))
     answer = ExtractiveAnswerer(None, 0.8).answer("Wat doen we al aan normaliseren?", "nl", [table])
     assert answer.answered and "Scholen en jeugdhulp" in answer.text and "Wat doen we al?" not in answer.text
+
+
+def test_a_closing_verb_particle_is_no_part_of_the_topic():
+    plan = hit("np", "Het nieuwe plan wordt besproken.", section="Overig", date=dt.date(2021, 3, 18))
+    answerer = ExtractiveAnswerer(None, 0.8, splitter=lambda: splitter_of(ALZHEIMER, plan))
+    # "open" belongs to "gaat ... open": the topic is "nieuwe voetbalclub", and the documents never name it.
+    answer = answerer.answer("Wanneer gaat de nieuwe voetbalclub open?", "nl", [ALZHEIMER, plan])
+    assert not answer.answered and '"voetbalclub" komt in de documenten niet voor' in answer.text

@@ -370,6 +370,8 @@ _ARTICLE = re.compile(r"\b(?:de|het|een)\s+", re.I)  # without a preposition: "W
 SLOT_WORDS = 2
 # A past participle closing a Dutch question is its verb: "... over het Wmo-vervoer toegezegd?", "... verkend?".
 _CLOSING_VERB = re.compile(r"^(?:[a-z]{2,5})?ge[a-z]{3,}[dt]$|^(?:be|ver|ont|her)[a-z]{3,}[dt]$")
+# The particle of a separable verb closes its clause: "Wanneer gaat het zwemcentrum open?", "... stelt het plan vast?".
+_VERB_PARTICLES = frozenset("af mee toe terug open vast dicht weg samen voort".split())
 # "waarover", "waarvoor": question words, never a topic.
 _QUESTION_WORD = re.compile(r"^waar(?:over|voor|mee|in|aan|op|uit|door|bij|naar|tegen|om)$", re.I)
 
@@ -411,7 +413,7 @@ def slot_words(question: str) -> str:
 def _slot_at(question: str, start: int, end: int) -> list[str]:
     """The words of ``question[start:end]``, without question words and a closing verb or stop word."""
     words = [w for w in question[start:end].rstrip(" ?.!").split() if not _QUESTION_WORD.match(w)]
-    while words and (_trails(words[-1]) or _CLOSING_VERB.match(words[-1])):
+    while words and (_trails(words[-1]) or _CLOSING_VERB.match(words[-1]) or words[-1].lower() in _VERB_PARTICLES):
         words.pop()
     return words
 
