@@ -336,7 +336,8 @@ class Assistant:
         # voor de klimaatadaptatie?" asks about something the documents never mention, not about a
         # meeting ("bij de laatste vergadering" is a time phrase, no topic).
         untimed = without_phrase(query, reading.phrase) if reading else query
-        if answer is None and may_ask_about_meetings(query) and not self.answerer.foreign_words(untimed, language):
+        foreign = self.answerer.foreign_words(untimed, language)
+        if answer is None and may_ask_about_meetings(query) and not foreign:
             answer = answer_from_structure(query, language, self.meetings(), scope or None, self.answerer.phrases)
         if answer is None:
             # A time phrase the filters already apply is no topic: "sinds 2022" must not pull in
@@ -347,8 +348,7 @@ class Assistant:
             # documents never name, is a new question: the conversation's topic would only make
             # it resemble the documents more and answer about the earlier thing instead.
             own_topic = stems(topic_words(question)) - GENERIC_STEMS - CUE_STEMS
-            new_topic = bool(own_topic) or bool(self.answerer.foreign_words(untimed, language))
-            carried = with_earlier_topic(topical, history) if query == question and not new_topic else None
+            carried = with_earlier_topic(topical, history) if query == question and not (own_topic or foreign) else None
             if carried:
                 # "Wanneer komt het rapport?" after a question on the evaluation of the inkoop: read
                 # with the conversation's topic too, and keep the reading the documents match better.

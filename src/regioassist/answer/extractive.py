@@ -309,12 +309,13 @@ class ExtractiveAnswerer:
             if language == "nl":
                 # ... and in one about what the question names: "Hoe lang duurt de pilot Join Us?" is not
                 # answered by the two years of another pilot.
-                names = [n for n in names_in(question) if fold(n) not in MUNICIPALITIES]
+                named = names_in(question)
+                names = [n for n in named if fold(n) not in MUNICIPALITIES]
                 candidates = [c for c in candidates if all(name_covered(n, fold(c[1].chunk.indexed_text)) for n in names)]
                 # A municipality's own figure comes first: "Hoeveel signalen kwamen er uit Huizen?" is
                 # answered by the row of Huizen, not by the region's total (answer() declines a
                 # quote that does not name the place asked about).
-                places = [n for n in names_in(question) if fold(n) in MUNICIPALITIES]
+                places = [n for n in named if fold(n) in MUNICIPALITIES]
                 if places and not spans_documents(question):
                     text_of = {id(c): fold(c[1].chunk.indexed_text) for c in candidates}
                     local = [c for c in candidates if all(name_covered(n, text_of[id(c)]) for n in places)]
@@ -520,7 +521,7 @@ class ExtractiveAnswerer:
             vectors = self.embedder.embed([s for _, _, s in candidates], kind="passage")
             dense = [float(v) for v in np.asarray(vectors) @ q]
         wants = [ANSWER_CUES[name] for name in wanted_cues(question)]
-        asked = fold(question)
+        asked = frozenset(re.findall(r"\w+", fold(question)))
         scores = [
             lex + cos + RANK_WEIGHT * (FACT_PASSAGES - rank) - (0.3 if len(s) < 15 else 0.0)
             + sum(0.3 for cue in wants if _gives(cue, s, asked))
@@ -534,14 +535,13 @@ class ExtractiveAnswerer:
         return scores
 
 
-def _gives(cue: AnswerCue, sentence: str, asked: str) -> bool:
-    """Does ``sentence`` give what ``cue`` asks? A name the (folded) question itself names is no
-    answer to "who": "Wie voert de methode van Join Us uit?" is not answered by "Stichting Join Us"."""
+def _gives(cue: AnswerCue, sentence: str, asked: frozenset[str]) -> bool:
+    """Does ``sentence`` give what ``cue`` asks? A name the question's (folded) words already hold is
+    no answer to "who": "Wie voert de methode van Join Us uit?" is not answered by "Stichting Join Us"."""
     if cue is not ANSWER_CUES["who"]:
         return cue.answers.search(sentence) is not None
-    asked_words = set(re.findall(r"\w+", asked))
     return any(
-        not any(word in asked_words for word in re.findall(r"\w{3,}", fold(name)))
+        not any(word in asked for word in re.findall(r"\w{3,}", fold(name)))
         for name in cue.answers.findall(sentence)
     )
 
