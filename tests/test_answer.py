@@ -811,3 +811,26 @@ def test_a_closing_verb_particle_is_no_part_of_the_topic():
     # "open" belongs to "gaat ... open": the topic is "nieuwe voetbalclub", and the documents never name it.
     answer = answerer.answer("Wanneer gaat de nieuwe voetbalclub open?", "nl", [ALZHEIMER, plan])
     assert not answer.answered and '"voetbalclub" komt in de documenten niet voor' in answer.text
+
+
+def test_a_proposal_named_beside_another_document_is_answered_with_what_it_proposes():
+    def as_proposal(passage: Hit) -> Hit:
+        chunk = dataclasses.replace(
+            passage.chunk, source="documents/voorstel.txt", doc_type=DocType.VOORSTEL, title="Voorstel lokale teams"
+        )
+        return dataclasses.replace(passage, chunk=chunk)
+
+    programme = hit("prog", "Gemeenten ontwikkelen de lokale teams door.", section="Werken in lokale teams",
+                    date=dt.date(2022, 3, 1))
+    points, background = as_proposal(PROPOSAL_POINTS), as_proposal(PROPOSAL_BACKGROUND)
+    question = "Hoe verhoudt het programma zich tot het latere voorstel over de lokale teams?"
+    answer = ExtractiveAnswerer(None, 0.8).answer(question, "nl", [programme, background, points])
+    quoted = [line.split(" [")[0] for line in answer.text.splitlines() if line.startswith("- ")]
+    assert quoted[0] == "- Gemeenten ontwikkelen de lokale teams door."
+    assert quoted[1:3] == ["- Kennisnemen van het overzicht van de lokale teams.", "- Kennisnemen van de volgende twee opgaven:"]
+    assert "sterk in ontwikkeling" not in answer.text
+    # The points are read wherever retrieval ranked them, also below the passages read for a fact.
+    others = [hit(f"p{i}", f"Onderdeel {i} van het programma.", section=f"Thema {i}", date=dt.date(2022, 3, 1))
+              for i in range(4)]
+    later = ExtractiveAnswerer(None, 0.8).answer(question, "nl", [programme, background, *others, points])
+    assert "Kennisnemen van het overzicht van de lokale teams." in later.text

@@ -12,7 +12,7 @@ from regioassist.answer.decided import SHORT_ITEM, decisions_answer
 from regioassist.answer.question import (
     ANSWER_CUES, CUE_STEMS, DATES, DAY_WORDS, DECISION_QUESTION, FULL_NAME, GENERIC_STEMS, LIST_QUESTION,
     MIN_UNKNOWN_TOPIC_CHARS, MUNICIPALITIES, UNIT_SIGNS, AnswerCue, asked_name, counted_words, name_covered, names_in,
-    names_section, question_parts, slot_words, spans_documents, topic_words, wanted_cues,
+    names_section, proposals_named, question_parts, slot_words, spans_documents, topic_words, wanted_cues,
 )
 from regioassist.answer.sentences import (
     NEIGHBOUR_SHARE, RESTATES, announces, antecedent, continuation, gives_name, is_debris,
@@ -20,7 +20,7 @@ from regioassist.answer.sentences import (
 )
 from regioassist.compounds import CompoundSplitter
 from regioassist.embedding import Embedder
-from regioassist.models import Answer, Hit
+from regioassist.models import Answer, DocType, Hit
 from regioassist.prompts import DEFAULT_PHRASES, load_phrases
 from regioassist.retrieval import asks_what_is_proposed, is_decision_heading
 from regioassist.textutil import STOPWORDS, content_words, fold, infinitives, split_sentences, stems, words
@@ -251,6 +251,10 @@ class ExtractiveAnswerer:
         by the sentences that answer the first; a part no sentence answers is said to be open.
         """
         read = passages_read(hits)
+        if spans_documents(question) and proposals_named(question):
+            # _best_per_source answers for a proposal with its decision points: read them wherever they rank.
+            read += [h for h in hits if h.chunk.doc_type is DocType.VOORSTEL and is_decision_heading(h.chunk.section)
+                     and all(h is not r for r in read)]
         hits = read + [h for h in hits if all(h is not r for r in read)]
         per_hit = [split_sentences(hit.chunk.text) for hit in read]
         # A run of URLs is never quoted, however well its year or words match.
@@ -364,7 +368,7 @@ class ExtractiveAnswerer:
         if spans_documents(question):
             # "Wat zeggen het programma en het resumé over X?": the best sentences of each document,
             # not the five best of whichever document resembles the question most.
-            eligible = _best_per_source(candidates, scores, names_in(question))
+            eligible = _best_per_source(candidates, scores, names_in(question), proposals_named(question))
             limit = SENTENCES_PER_SOURCE * MAX_SOURCES
         chosen: list[int] = []
         seen: set[str] = set()
@@ -604,11 +608,16 @@ SENTENCES_PER_SOURCE = 3
 MAX_SOURCES = 3
 
 
-def _best_per_source(candidates: list[tuple[int, Hit, str]], scores: list[float], names: list[str]) -> list[int]:
+def _best_per_source(
+    candidates: list[tuple[int, Hit, str]], scores: list[float], names: list[str], proposals: bool = False
+) -> list[int]:
     """The SENTENCES_PER_SOURCE best sentences of each of the MAX_SOURCES best-ranked documents.
 
     When the question names something ("Hoe heeft de WEB zich ontwikkeld tussen 2021 en 2023?"),
     a document whose passages mention none of its names says nothing about it and is left out.
+    When it names a proposal (``proposals``: "Hoe verhoudt het programma zich tot het latere voorstel
+    over stevige lokale teams?"), what that proposal says is what it proposes: its decision points,
+    in their order, come before its best-scoring sentences of the background.
     """
     by_source: dict[str, list[int]] = {}
     for i in sorted(range(len(candidates)), key=lambda i: candidates[i][0]):  # in passage rank order
@@ -620,5 +629,11 @@ def _best_per_source(candidates: list[tuple[int, Hit, str]], scores: list[float]
         sources = [ids for ids, text in zip(sources, passages) if any(name_covered(n, text) for n in names)] or sources
     picked = []
     for indices in sources[:MAX_SOURCES]:
-        picked += sorted(indices, key=lambda i: -scores[i])[:SENTENCES_PER_SOURCE]
+        points = [
+            i for i in sorted(indices, key=lambda i: (candidates[i][1].chunk.start, i))
+            if proposals and candidates[i][1].chunk.doc_type is DocType.VOORSTEL
+            and is_decision_heading(candidates[i][1].chunk.section)
+        ]
+        rest = sorted((i for i in indices if i not in points), key=lambda i: -scores[i])
+        picked += (points + rest)[:SENTENCES_PER_SOURCE]
     return picked

@@ -318,6 +318,17 @@ def spans_documents(question: str) -> bool:
     return kinds >= 2 or bool(_TWO_TIMES.search(question))
 
 
+def proposals_named(question: str) -> bool:
+    """Does the question name a proposal among the documents it asks about?
+
+    >>> proposals_named("Hoe verhoudt het programma zich tot het latere voorstel over lokale teams?")
+    True
+    >>> proposals_named("Wat is er voorgesteld over verblijf?")
+    False
+    """
+    return any(kind is DocType.VOORSTEL and pattern.search(question) for pattern, kind in DOCUMENT_KINDS)
+
+
 # "Welke rol speelt X in het programma, en hoeveel geld is er voor vrijgegeven?": a second
 # question joined by "en"/"and" and opening with its own question word.
 _SECOND_QUESTION = re.compile(
