@@ -834,3 +834,20 @@ def test_a_proposal_named_beside_another_document_is_answered_with_what_it_propo
               for i in range(4)]
     later = ExtractiveAnswerer(None, 0.8).answer(question, "nl", [programme, background, *others, points])
     assert "Kennisnemen van het overzicht van de lokale teams." in later.text
+
+
+def test_a_name_that_says_which_document_is_meant_does_not_leave_the_other_documents_out():
+    letter = hit("rib", "Huizen versterkt de lokale teams met een praktijkondersteuner.", section="Lokale teams",
+                 date=dt.date(2021, 10, 1), domain="Sociaal Domein")
+    letter = dataclasses.replace(letter, chunk=dataclasses.replace(letter.chunk, doc_type=DocType.RAADSINFORMATIEBRIEF))
+    programme = hit("prog", "De lokale teams worden doorontwikkeld in lijn met landelijke afspraken.",
+                    section="Werken in lokale teams", date=dt.date(2022, 3, 1))
+    programme = dataclasses.replace(programme, chunk=dataclasses.replace(programme.chunk, doc_type=DocType.PROGRAMMA))
+    answerer = ExtractiveAnswerer(None, 0.8)
+    answer = answerer.answer(
+        "Wat zeggen de raadsinformatiebrief van Huizen en het programma over de lokale teams?", "nl", [letter, programme]
+    )
+    assert "praktijkondersteuner" in answer.text and "landelijke afspraken" in answer.text
+    # A municipality asked about is still a topic: a document that never names it is left out.
+    about = answerer.answer("Wat zeggen de raadsinformatiebrief en het programma over Huizen?", "nl", [letter, programme])
+    assert "praktijkondersteuner" in about.text and "landelijke afspraken" not in about.text

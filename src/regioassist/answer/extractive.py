@@ -12,7 +12,7 @@ from regioassist.answer.decided import SHORT_ITEM, decisions_answer
 from regioassist.answer.question import (
     ANSWER_CUES, CUE_STEMS, DATES, DAY_WORDS, DECISION_QUESTION, FULL_NAME, GENERIC_STEMS, LIST_QUESTION,
     MIN_UNKNOWN_TOPIC_CHARS, MUNICIPALITIES, UNIT_SIGNS, AnswerCue, asked_name, counted_words, name_covered, names_in,
-    names_section, proposals_named, question_parts, slot_words, spans_documents, topic_words, wanted_cues,
+    names_section, proposals_named, qualifies_document, question_parts, slot_words, spans_documents, topic_words, wanted_cues,
 )
 from regioassist.answer.sentences import (
     NEIGHBOUR_SHARE, RESTATES, announces, antecedent, continuation, gives_name, is_debris,
@@ -368,7 +368,10 @@ class ExtractiveAnswerer:
         if spans_documents(question):
             # "Wat zeggen het programma en het resumé over X?": the best sentences of each document,
             # not the five best of whichever document resembles the question most.
-            eligible = _best_per_source(candidates, scores, names_in(question), proposals_named(question))
+            # A name that says which document is meant ("de raadsinformatiebrief van Huizen") is no
+            # topic the other documents must mention.
+            topical = [name for name in names_in(question) if not qualifies_document(question, name)]
+            eligible = _best_per_source(candidates, scores, topical, proposals_named(question))
             limit = SENTENCES_PER_SOURCE * MAX_SOURCES
         chosen: list[int] = []
         seen: set[str] = set()

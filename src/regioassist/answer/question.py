@@ -318,6 +318,20 @@ def spans_documents(question: str) -> bool:
     return kinds >= 2 or bool(_TWO_TIMES.search(question))
 
 
+def qualifies_document(question: str, name: str) -> bool:
+    """Does ``name`` stand in the question only to say which document it means?
+
+    >>> qualifies_document("Wat zeggen de raadsinformatiebrief van Huizen en het voorstel?", "Huizen")
+    True
+    >>> qualifies_document("Wat zeggen het programma Jeugd & Onderwijs en het resumé?", "Jeugd")
+    True
+    >>> qualifies_document("Wat zeggen het programma en het resumé over Huizen?", "Huizen")
+    False
+    """
+    kinds = "|".join(pattern.pattern for pattern, _ in DOCUMENT_KINDS)
+    return re.search(rf"(?:{kinds})\s+(?:van\s+(?:de\s+gemeente\s+)?)?{re.escape(name)}\b", question, re.I) is not None
+
+
 def proposals_named(question: str) -> bool:
     """Does the question name a proposal among the documents it asks about?
 
