@@ -426,6 +426,10 @@ def test_a_compound_question_splits_into_its_own_questions():
     assert question_parts("Per wanneer zijn de contracten ingekocht, en vanaf wanneer speelt de nieuwe inkoop?") == [
         "Per wanneer zijn de contracten ingekocht?", "Vanaf wanneer speelt de nieuwe inkoop?",
     ]
+    # A part pointing back ("daarover") is asked with what the first part is about.
+    assert question_parts("Wat zei het programma over lokale teams, en wat stelt het voorstel daarover voor?") == [
+        "Wat zei het programma over lokale teams?", "Wat stelt het voorstel daarover voor (lokale teams)?",
+    ]
     # "en waarover" and a part without words of its own are no second question.
     assert len(question_parts("Wie maakte gebruik van het spreekrecht en waarover?")) == 1
     assert len(question_parts("Wat is besloten over verblijf en wat nog?")) == 1

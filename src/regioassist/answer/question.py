@@ -351,16 +351,21 @@ _SECOND_QUESTION = re.compile(
     re.IGNORECASE,
 )
 MIN_PART_WORDS = 2  # content words each part needs to be asked on its own ("... en wat nog?" is no part)
+# "daarover", "hierin": a later part that points back at what the first part is about.
+_POINTS_BACK = re.compile(r"\b(?:daar|hier)(?:over|in|bij|voor|mee|aan|op|naar|van|uit)\b", re.I)
 
 
 def question_parts(question: str) -> list[str]:
     """The questions a compound question asks, each on its own; ``[question]`` when it asks one.
 
     A later part that names nobody carries the names of the first: "hoeveel geld is er voor
-    vrijgegeven" is about the Zorgstart the first part named.
+    vrijgegeven" is about the Zorgstart the first part named. One that points back at it
+    ("daarover") carries the first part's topic.
 
     >>> question_parts("Welke rol speelt Zorgstart in het programma, en hoeveel geld is er voor vrijgegeven?")
     ['Welke rol speelt Zorgstart in het programma?', 'Hoeveel geld is er voor vrijgegeven (Zorgstart)?']
+    >>> question_parts("Wat zei het programma over lokale teams, en wat stelt het voorstel daarover voor?")
+    ['Wat zei het programma over lokale teams?', 'Wat stelt het voorstel daarover voor (lokale teams)?']
     >>> question_parts("Wie maakte gebruik van het spreekrecht en waarover?")
     ['Wie maakte gebruik van het spreekrecht en waarover?']
     """
@@ -368,11 +373,14 @@ def question_parts(question: str) -> list[str]:
     if len(pieces) < 2 or any(len(content_words(p)) < MIN_PART_WORDS for p in pieces):
         return [question]
     first_names = names_in(pieces[0])[:1]
+    first_topic = topic_words(pieces[0]) or slot_words(pieces[0])
     parts = []
     for i, piece in enumerate(pieces):
         text = piece[:1].upper() + piece[1:]
         if i and first_names and not names_in(piece):
             text += f" ({first_names[0]})"
+        elif i and first_topic and _POINTS_BACK.search(piece):
+            text += f" ({first_topic})"
         parts.append(text + "?")
     return parts
 
