@@ -200,6 +200,17 @@ def test_who_is_answered_by_a_name_the_question_does_not_already_name():
     assert "Versa Welzijn" in quoted[0]
 
 
+def test_who_is_answered_by_a_group_of_people_named_for_their_role_too():
+    web = hit("web", "Karin Walters geeft een toelichting op de voortgang. "
+              "Portefeuillehouders benadrukken het belang van het betrekken van ervaringsdeskundigen bij de aanpak.",
+              section="Stand zaken WEB", date=dt.date(2021, 3, 18))
+    answer = ExtractiveAnswerer(None, 0.8).answer(
+        "Wie willen de wethouders laten meedenken bij de aanpak?", "nl", [web]
+    )
+    quoted = [line for line in answer.text.splitlines() if line.startswith("- ")]
+    assert "ervaringsdeskundigen" in quoted[0]
+
+
 def test_a_past_participle_meets_the_verb_the_documents_use():
     plan = hit("rp", "Het plan is op 26 januari besproken. Het indienen van het plan kan tot 31 december.",
                section="Regioplan", date=dt.date(2023, 2, 23))

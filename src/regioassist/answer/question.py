@@ -46,6 +46,11 @@ _PERIODS = (
 
 # A name of two or more capitalised words, Dutch particles between them: "Wendy van Neer", "Leger des Heils".
 FULL_NAME = re.compile(r"\b[A-Z][a-zë]+ (?:(?:van|de|der|den|des|ter|ten) )*[A-Z][a-zë]+")
+# "Wie ...?" is answered by a person's name, or by the people a group is named for ("ervaringsdeskundigen").
+PEOPLE = re.compile(
+    rf"{FULL_NAME.pattern}"
+    r"|\b\w*(?:deskundigen|specialisten|professionals|medewerkers|vertegenwoordigers|adviseurs|(?<!h)ouders|bewoners)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -92,7 +97,7 @@ ANSWER_CUES = {
     ),
     "who": AnswerCue(
         re.compile(r"\b(wie|who|welke (?:wethouder|persoon|organisatie)|which (?:organisation|person))\b", re.I),
-        FULL_NAME,
+        PEOPLE,
         False,
     ),
     # "Hoe wil men de financiering verdelen?" is answered by the shares: "1/3 Regio, 1/3 partners".
