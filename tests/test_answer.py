@@ -866,3 +866,13 @@ def test_a_name_that_says_which_document_is_meant_does_not_leave_the_other_docum
     # A municipality asked about is still a topic: a document that never names it is left out.
     about = answerer.answer("Wat zeggen de raadsinformatiebrief en het programma over Huizen?", "nl", [letter, programme])
     assert "praktijkondersteuner" in about.text and "landelijke afspraken" not in about.text
+
+
+def test_zitten_says_nothing_of_its_own_a_section_the_question_names_answers():
+    team = hit("pt", "Programmamanager: de programmamanager is verantwoordelijk voor het programma. "
+               "Beleidsregisseurs vanuit de gemeenten trekken elk project.",
+               section="Samenstelling programmateam", date=dt.date(2022, 3, 1))
+    other = hit("ex", "Het C&A team groeit door naar het Regionaal Expert Team.", section="Lokale teams",
+                date=dt.date(2022, 3, 1))
+    answer = ExtractiveAnswerer(None, 0.8).answer("Wie zitten er in het programmateam?", "nl", [other, team])
+    assert "Beleidsregisseurs" in answer.text and "Expert Team" not in answer.text
