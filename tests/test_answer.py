@@ -876,3 +876,18 @@ def test_zitten_says_nothing_of_its_own_a_section_the_question_names_answers():
                 date=dt.date(2022, 3, 1))
     answer = ExtractiveAnswerer(None, 0.8).answer("Wie zitten er in het programmateam?", "nl", [other, team])
     assert "Beleidsregisseurs" in answer.text and "Expert Team" not in answer.text
+
+
+def test_who_holds_a_role_is_answered_by_a_sentence_that_names_the_role():
+    chair = hit("vz", "Astrid Heijstee opent het overleg. Astrid Heijstee stemt als voorzitter van het overleg af.",
+                section="Mededelingen", date=dt.date(2021, 3, 18))
+    answer = ExtractiveAnswerer(None, 0.8).answer("Wie is de voorzitter van het overleg?", "nl", [chair])
+    quoted = [line for line in answer.text.splitlines() if line.startswith("- ")]
+    assert quoted and all("voorzitter" in line for line in quoted)
+    opens = hit("op", "Astrid Heijstee opent het overleg.", section="Mededelingen", date=dt.date(2021, 3, 18))
+    assert not ExtractiveAnswerer(None, 0.8).answer("Wie is de voorzitter van het overleg?", "nl", [opens]).answered
+    # ... or by its verb: "volgt op" names the opvolger.
+    successor = hit("cs", "Carin Ogier stelt zich voor. Carin volgt Maarten Miner op.", section="Carin Ogier",
+                    date=dt.date(2021, 3, 18))
+    answer = ExtractiveAnswerer(None, 0.8).answer("Wie is de opvolger van Maarten Miner?", "nl", [successor])
+    assert answer.answered and "volgt Maarten Miner op" in answer.text

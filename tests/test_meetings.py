@@ -279,6 +279,8 @@ def test_documents_indexed_without_outline_are_left_to_retrieval(store) -> None:
     ("Who attended the meeting?", "present"),
     ("Wie is contactpersoon van het overleg van 18 maart 2021?", "contact"),
     ("Who is the contact person for the February 2023 meeting?", "contact"),
+    ("Wie is de contactpersoon voor het overleg van februari 2023?", "contact"),
+    ("Wie is de contactpersoon voor de Wmo-raad?", None),  # the Wmo-raad's contact, not the meeting's
     ("Wat is haar e-mailadres?", "email"),
     ("Wat is het kenmerk van het resumé?", "kenmerk"),
     ("Wat stond er op de agenda?", "agenda"),

@@ -34,6 +34,11 @@ MIN_STEM_CHARS = 5  # a shorter stem is part of too many unrelated words ("sport
 _SAID_ABOUT = re.compile(
     r"^wat\b.*\b(?:gezegd|besproken|gesproken|vermeld|genoemd|zeggen|zegt|staat|staan)\b.*\bover\b", re.I
 )
+# "Wie is de voorzitter van ...?": a question for whoever holds a role.
+_ASKS_ROLE = re.compile(r"^\s*wie\s+(?:is|was|zijn|waren)\s+(?:de|het)\s+([^\W\d_]+)", re.I)
+# The particles a role noun may carry from its verb: "opvolger" of "(op)volgen".
+_VERB_PREFIXES = ("op", "af", "aan", "in", "uit", "mee", "toe", "voor", "over", "door", "bij")
+MIN_ROLE_VERB = 4  # "volg": a shorter verb stem starts too many words
 # A plural written with an apostrophe ("boa's", "auto's", "pgb's") is a noun however short it is.
 _APOSTROPHE_PLURAL = re.compile(r"\b([^\W\d_]{2,})['’]s\b")
 # Verbs that say little of their own ("afspraken gemaakt"): their participles are not matched as verbs.
@@ -465,8 +470,12 @@ class ExtractiveAnswerer:
           stands in a sentence that states a decision, not in "27/11/25 Directie-overleg Adviseren";
         - "Hoe heet de stichting?" needs a sentence that calls the stichting by a name;
         - "Hoeveel inwoners ...?" needs a sentence that says its number counts inwoners;
-        - "Hoeveel banen zijn in 2024 gerealiseerd?" is not answered by the figure of 2023.
+        - "Hoeveel banen zijn in 2024 gerealiseerd?" is not answered by the figure of 2023;
+        - "Wie is de voorzitter van X?" needs a sentence that names someone as voorzitter.
         """
+        role = _ASKS_ROLE.match(question)
+        if role and language == "nl" and not self._names_role(fold(role.group(1)), sentence):
+            return False
         asked = set(wanted_cues(question))
         if asked & {"when", "day"} and DECISION_QUESTION.search(question):
             if not ANSWER_CUES["decision"].answers.search(sentence):
@@ -477,6 +486,14 @@ class ExtractiveAnswerer:
         if noun and not gives_name(noun, sentence):
             return False
         return "number" not in asked or language != "nl" or self._counts_asked(question, sentence)
+
+    def _names_role(self, role: str, sentence: str) -> bool:
+        """Does ``sentence`` name the role ``role``, as a noun ("als voorzitter", "Programmamanager:")
+        or by its verb ("Carin volgt Maarten Miner op" for "opvolger")?"""
+        if stems(role) & self._word_stems(sentence):
+            return True
+        verb = re.sub(rf"^(?:{'|'.join(_VERB_PREFIXES)})", "", role[:-2]) if role.endswith("er") else ""
+        return len(verb) >= MIN_ROLE_VERB and any(word.startswith(verb) for word in words(fold(sentence)))
 
     def _counts_asked(self, question: str, sentence: str) -> bool:
         """Does ``sentence`` give a count of what "hoeveel" asks (its stem, a compound part or its sign)?

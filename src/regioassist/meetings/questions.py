@@ -124,6 +124,8 @@ def question_kind(question: str) -> str | None:
             return None  # "welke punten zijn besproken over X" is about X; "wanneer staat X op de agenda?" too
         if kind == "decisions" and _has_topic(question):
             return None
+        if kind in ("contact", "email", "kenmerk") and _for_something_else(question):
+            return None  # "Wie is de contactpersoon voor de Wmo-raad?" asks about the Wmo-raad's
         return kind
     return None
 
@@ -136,6 +138,24 @@ _DECISION_FRAME = stems(
     "portefeuillehouders wethouders laatste vorige eerste recentste deel domein sociaal alle allemaal "
     "what which were are at of the meeting meetings last latest all made taken"
 )
+
+
+_FOR = re.compile(r"\b(?:voor|for)\s+(?:de|het|the|een|a)?\s*([^?.,]+)", re.I)
+
+
+def _for_something_else(question: str) -> bool:
+    """Does the question ask for the contact (e-mail, kenmerk) of something other than a meeting?
+
+    >>> _for_something_else("Wie is de contactpersoon voor de Wmo-raad?")
+    True
+    >>> _for_something_else("Wie is de contactpersoon voor het overleg van februari 2023?")
+    False
+    """
+    found = _FOR.search(question)
+    if not found:
+        return False
+    rest = re.sub(rf"\b(?:{'|'.join(_MONTH)})\b|\b\d+\b", " ", _WHEN.sub(" ", found.group(1)), flags=re.I)
+    return bool(stems(rest) - _DECISION_FRAME - _DOMAIN_WORDS)
 
 
 def _has_topic(question: str) -> bool:
