@@ -891,3 +891,14 @@ def test_who_holds_a_role_is_answered_by_a_sentence_that_names_the_role():
                     date=dt.date(2021, 3, 18))
     answer = ExtractiveAnswerer(None, 0.8).answer("Wie is de opvolger van Maarten Miner?", "nl", [successor])
     assert answer.answered and "volgt Maarten Miner op" in answer.text
+
+
+def test_a_date_asked_for_a_municipality_does_not_come_from_a_passage_that_only_lists_it():
+    listing = hit("iza", "Op donderdag 26 januari is de bijeenkomst geweest. De gemeenten Blaricum, Huizen en Laren "
+                  "werken samen in Gezond Gooi.", section="Integraal Zorgakkoord", date=dt.date(2023, 2, 23))
+    centre = hit("pi", "De praktijkondersteuner werkt 1 dag per week in gezondheidscentrum Huizermaat in Huizen.",
+                 section="Pilot", date=dt.date(2021, 10, 1))
+    answer = ExtractiveAnswerer(None, 0.8).answer(
+        "Wanneer opent het nieuwe gezondheidscentrum in Laren?", "nl", [listing, centre]
+    )
+    assert not answer.answered and "26 januari" not in answer.text

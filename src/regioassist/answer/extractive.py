@@ -307,7 +307,10 @@ class ExtractiveAnswerer:
             # passage the keyword index also found shares only the question's other words ("kosten"
             # in "Hoeveel kost de renovatie van het gemeentehuis?"), and that does not make it about
             # the question. Not for a date: nearly every row of a planning table holds a year.
-            topic = stems(question) - GENERIC_STEMS - CUE_STEMS
+            # A municipality scopes the question rather than naming its topic: that it stands in a
+            # passage (any list of the region's municipalities) does not make the passage about it.
+            places = {fold(n) for n in names_in(question) if fold(n) in MUNICIPALITIES}
+            topic = stems(question) - GENERIC_STEMS - CUE_STEMS - stems(" ".join(places))
             giving = [c for c in candidates if all(cue.answers.search(c[2]) for cue in required)]
             candidates = [
                 c for c in giving
