@@ -182,6 +182,10 @@ IT_CONCERNS = re.compile(r"^(?:het|dit|dat) (?:gaat (?:dan |hier )?om|betreft)\s
 # "Hij vraagt aandacht voor de overlast." says who "hij" is when the sentence before it names
 # someone ("Voor agendapunt 10 maakt een inwoner gebruik van het spreekrecht.").
 PRONOUN = re.compile(r"^(?:hij|zij|ze)\s", re.IGNORECASE)
+# "Deze komt in dienst van de gemeente Huizen": a demonstrative standing for what the sentence before names.
+DEMONSTRATIVE = re.compile(
+    r"^(?:deze|die)\s+(?:is|was|zijn|waren|komt|kwam|gaat|ging|wordt|werd|heeft|had|kan|zal|moet)\b", re.IGNORECASE
+)
 SOMEONE = re.compile(
     r"\b(?:inwoners?|bewoners?|wethouders?|portefeuillehouders?|voorzitter|directeur|burgemeester|insprekers?)\b"
     r"|" + FULL_NAME.pattern
@@ -190,8 +194,8 @@ SOMEONE = re.compile(
 
 def antecedent(sentence: str, sentences: list[str]) -> list[str]:
     """The sentence before one that rests on it: one that opens with "Om die reden", "Daarom",
-    "Hierdoor" or "Het gaat om", a short one that opens with "Of", "En" or "Maar", or one that
-    opens with "Hij"/"Zij" after a sentence that names someone.
+    "Hierdoor" or "Het gaat om", a short one that opens with "Of", "En" or "Maar", one that
+    opens with "Hij"/"Zij" after a sentence that names someone, or with "Deze"/"Die" for its subject.
 
     >>> antecedent("Om die reden lassen we een pauze in.", ["Er waren minder aanmeldingen.", "Om die reden lassen we een pauze in."])
     ['Er waren minder aanmeldingen.']
@@ -201,10 +205,16 @@ def antecedent(sentence: str, sentences: list[str]) -> list[str]:
     ['De kosten vallen lager uit.']
     >>> antecedent("Hij vraagt aandacht.", ["Een inwoner spreekt in.", "Hij vraagt aandacht."]), antecedent("Zij geeft geld vrij.", ["Dit komt later.", "Zij geeft geld vrij."])
     (['Een inwoner spreekt in.'], [])
+    >>> antecedent("Deze komt in dienst van Huizen.", ["De werving start binnenkort.", "Deze komt in dienst van Huizen."])
+    ['De werving start binnenkort.']
+    >>> antecedent("Deze week is er overleg.", ["Het plan is klaar.", "Deze week is er overleg."])
+    []
     """
     elliptic = ELLIPSIS.match(sentence) is not None and len(sentence.split()) <= ELLIPSIS_WORDS
     pronoun = PRONOUN.match(sentence) is not None
-    if not (FOR_THAT_REASON.match(sentence) or IT_CONCERNS.match(sentence) or elliptic or pronoun) or sentence not in sentences:
+    standing_for = DEMONSTRATIVE.match(sentence) is not None
+    if not (FOR_THAT_REASON.match(sentence) or IT_CONCERNS.match(sentence) or elliptic or pronoun or standing_for) \
+            or sentence not in sentences:
         return []
     at = sentences.index(sentence)
     before = sentences[at - 1] if at else ""
