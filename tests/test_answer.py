@@ -902,3 +902,16 @@ def test_a_date_asked_for_a_municipality_does_not_come_from_a_passage_that_only_
         "Wanneer opent het nieuwe gezondheidscentrum in Laren?", "nl", [listing, centre]
     )
     assert not answer.answered and "26 januari" not in answer.text
+
+
+def test_besluiten_genomen_is_the_frame_of_the_question_not_its_topic():
+    item = hit("iza", "Gemeenten hebben aangegeven dat het Integraal Zorgakkoord prioriteit moet krijgen. "
+               "Hilversum is de gemandateerde gemeente voor het Regioplan. Hilversum levert twee dagen per week. "
+               "Deze persoon trekt samen op met de Regio. Er komt een Regiopodium. De raden worden vroeg betrokken.",
+               section="Inzet gemeentelijke capaciteit ten behoeve van het Integraal Zorgakkoord", date=dt.date(2023, 2, 23))
+    elsewhere = hit("tb", "Het Regioplan komt voort uit het Integraal Zorgakkoord.",
+                    section="Terugkoppeling uit de bestuurlijke overleggen", date=dt.date(2023, 2, 23))
+    answer = ExtractiveAnswerer(None, 0.8).answer(
+        "Welke besluiten zijn er genomen over het Integraal Zorgakkoord?", "nl", [item, elsewhere]
+    )
+    assert "Inzet gemeentelijke capaciteit" in answer.text and "komt voort uit" not in answer.text

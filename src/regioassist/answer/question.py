@@ -28,7 +28,7 @@ GENERIC_STEMS = stems(
     "besloten besluit besluiten beslist afgesproken afspraak afspraken vastgesteld ingestemd "
     "decided decision decisions agreed agreement resolved overleg vergadering meeting portefeuillehouders "
     "portefeuillehoudersoverleg pfho wethouders besproken voorgesteld gevraagd gezegd gesproken genoemd "
-    "vermeld said discussed mentioned zitten zit zat"
+    "vermeld said discussed mentioned zitten zit zat genomen gemaakt"
 )
 # What a question asks for, and what a sentence must contain to answer it. A "required"
 # cue that no retrieved sentence meets means the documents do not give that information:
