@@ -915,3 +915,18 @@ def test_besluiten_genomen_is_the_frame_of_the_question_not_its_topic():
         "Welke besluiten zijn er genomen over het Integraal Zorgakkoord?", "nl", [item, elsewhere]
     )
     assert "Inzet gemeentelijke capaciteit" in answer.text and "komt voort uit" not in answer.text
+
+
+def test_a_compound_whose_parts_no_passage_brings_together_is_declined():
+    seniors = hit("sn", "Senioren willen langer thuis wonen met hulp van de gemeente.", section="Wonen",
+                  date=dt.date(2021, 3, 18))
+    homes = hit("wo", "Er zijn te weinig woningen voor jongeren die uitstromen.", section="Uitstroom",
+                date=dt.date(2021, 3, 18))
+    question = "Wat is er gezegd over de seniorenwoningen?"
+    answerer = ExtractiveAnswerer(None, 0.8, splitter=lambda: splitter_of(seniors, homes))
+    answer = answerer.answer(question, "nl", [seniors, homes])
+    assert not answer.answered and '"seniorenwoningen" komt in de documenten niet voor' in answer.text
+    # Where one passage holds both parts, the question may be using its own word for what it says.
+    both = hit("bo", "Voor senioren komen er extra woningen in de wijk.", section="Wonen", date=dt.date(2021, 3, 18))
+    answerer = ExtractiveAnswerer(None, 0.8, splitter=lambda: splitter_of(seniors, homes, both))
+    assert answerer.answer(question, "nl", [both, seniors, homes]).answered

@@ -170,7 +170,33 @@ class ExtractiveAnswerer:
                 return phrases["decline_name"].format(name=name)
         for word in self.foreign_words(question, language):
             return phrases["decline_unknown"].format(word=word)
+        if language == "nl" and splitter is not None:
+            for word in self.unjoined_compounds(question, splitter, [fold(h.chunk.indexed_text) for h in hits]):
+                return phrases["decline_unknown"].format(word=word)
         return None
+
+    def unjoined_compounds(self, question: str, splitter: CompoundSplitter, passages: Sequence[str]) -> list[str]:
+        """The words of a decision question's "over X", or of "wat is er gezegd over X", that the
+        documents only know in parts that no passage read brings together.
+
+        "seniorenwoningen" is no word of the documents; "senioren" and "woningen" are, but never in
+        one passage about the question, so the documents say nothing about seniorenwoningen. Where
+        the parts meet ("inkoopaanpak": a passage on the inkoop and its aanpak) the question may be
+        using its own word for what they say. ``passages`` are folded.
+        """
+        if not (DECISION_QUESTION.search(question) or _SAID_ABOUT.search(question)):
+            return []  # only all of "over X" is the topic: "naar de gemeenteraadsleden" meets "naar de raadsleden"
+        unjoined = []
+        for word in words(_topic(question)):
+            folded = fold(word)
+            if len(folded) < MIN_UNKNOWN_TOPIC_CHARS or folded in splitter.vocabulary:
+                continue
+            parts = splitter.split(folded)
+            if len(parts) < 2:
+                continue
+            if not any(all(part in text or stems(part) & self._word_stems(text) for part in parts) for text in passages):
+                unjoined.append(word)
+        return unjoined
 
     def foreign_words(self, question: str, language: str) -> list[str]:
         """The words of a Dutch question's topic that the indexed documents never use (see below)."""
@@ -187,8 +213,7 @@ class ExtractiveAnswerer:
         may well use its own words for what the documents say ("tieners" for "jongeren"): measured on
         eval/, checking every word of a question with a required cue declined 7 of 18 paraphrases.
         """
-        about = DECISION_QUESTION.search(question) or _SAID_ABOUT.search(question)
-        topic = topic_words(question) if about else slot_words(question)
+        topic = _topic(question)
         known = self.known_stems(splitter)
         nouns = {fold(m.group(1)): m.group(0) for m in _APOSTROPHE_PLURAL.finditer(topic)}
         unknown = []
@@ -560,6 +585,12 @@ class ExtractiveAnswerer:
             if candidates[i][1] is candidates[i - 1][1] and lexical[i - 1] >= 0.5:
                 scores[i] += NEIGHBOUR_SHARE * lexical[i - 1]
         return scores
+
+
+def _topic(question: str) -> str:
+    """What a question is about (see ``ExtractiveAnswerer.unknown_topic_words``)."""
+    about = DECISION_QUESTION.search(question) or _SAID_ABOUT.search(question)
+    return topic_words(question) if about else slot_words(question)
 
 
 def _gives(cue: AnswerCue, sentence: str, asked: frozenset[str]) -> bool:
