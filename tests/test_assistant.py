@@ -256,3 +256,24 @@ def test_a_new_question_in_a_conversation_is_not_read_with_the_earlier_topic(tmp
     # A question without a topic of its own still takes the conversation's.
     follow_up = assistant.ask("Wanneer is dat besloten?", history=[earlier])
     assert follow_up.understood
+
+
+@pytest.mark.integration
+def test_a_question_that_names_its_thing_is_not_read_with_the_earlier_topic(tmp_path, real_embedder):
+    """After "Wat is er gezegd over de seniorenwoningen?", "Wie is de directeur van de GGD?" was read as
+    "... van de GGD over seniorenwoningen?" and answered with the director of Join Us."""
+    from pathlib import Path
+
+    from regioassist.assistant import Assistant
+    from regioassist.config import Settings
+    from regioassist.index import LocalIndex
+    from regioassist.ingest import ingest_paths
+
+    documents = Path(__file__).parent.parent / "documents"
+    paths = [next(documents.glob(f"{prefix}_*.txt")) for prefix in ("001", "004")]
+    settings = Settings(index_dir=tmp_path / "index")
+    index = LocalIndex.open(settings.index_dir, settings.collection)
+    ingest_paths(paths, index, real_embedder)
+    assistant = Assistant(settings, index, real_embedder)
+    answer = assistant.ask("Wie is de directeur van de GGD?", history=["Wat is er gezegd over de seniorenwoningen?"])
+    assert answer.understood is None and "Join Us" not in answer.text

@@ -17,7 +17,7 @@ import re
 from typing import Callable, Iterator, Sequence
 
 from regioassist.answer import CUE_STEMS, GENERIC_STEMS, ExtractiveAnswerer, question_parts, topic_words
-from regioassist.answer.question import DOCUMENT_KINDS, spans_documents
+from regioassist.answer.question import DOCUMENT_KINDS, MUNICIPALITIES, names_in, spans_documents
 from regioassist.chunking import DUTCH_MONTHS
 from regioassist.config import Settings
 from regioassist.embedding import CachedEmbedder, Embedder
@@ -35,7 +35,7 @@ from regioassist.models import Answer, Hit
 from regioassist.prompts import load_phrases
 from regioassist.retrieval import HybridRetriever
 from regioassist.store import Filters
-from regioassist.textutil import content_words, stems
+from regioassist.textutil import content_words, fold, stems
 from regioassist.timephrases import MONTHS, Anchors, TimeReading, month_end, read_time, time_texts
 from regioassist.vectorcache import VectorCache, model_identity
 
@@ -344,10 +344,13 @@ class Assistant:
             # passages that happen to mention 2022.
             topical = without_phrase(query, reading.phrase) if reading and reading.applied and scope else query
             hits = self.retriever.retrieve(topical, top_k=self.settings.top_k, filters=scope or None)
-            # A question that names its own topic ("over de inzet van boa's"), or a thing the
-            # documents never name, is a new question: the conversation's topic would only make
-            # it resemble the documents more and answer about the earlier thing instead.
-            own_topic = stems(topic_words(question)) - GENERIC_STEMS - CUE_STEMS
+            # A question that names its own topic ("over de inzet van boa's"), something by its
+            # name ("de directeur van de GGD"; a municipality only scopes: "En in Huizen?"), or a
+            # thing the documents never name, is a new question: the conversation's topic would only
+            # make it resemble the documents more and answer about the earlier thing instead.
+            own_topic = stems(topic_words(question)) - GENERIC_STEMS - CUE_STEMS or [
+                name for name in names_in(question) if fold(name) not in MUNICIPALITIES
+            ]
             carried = with_earlier_topic(topical, history) if query == question and not (own_topic or foreign) else None
             if carried:
                 # "Wanneer komt het rapport?" after a question on the evaluation of the inkoop: read
