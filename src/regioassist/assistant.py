@@ -348,9 +348,9 @@ class Assistant:
             # name ("de directeur van de GGD"; a municipality only scopes: "En in Huizen?"), or a
             # thing the documents never name, is a new question: the conversation's topic would only
             # make it resemble the documents more and answer about the earlier thing instead.
-            own_topic = stems(topic_words(question)) - GENERIC_STEMS - CUE_STEMS or [
-                name for name in names_in(question) if fold(name) not in MUNICIPALITIES
-            ]
+            own_topic = bool(stems(topic_words(question)) - GENERIC_STEMS - CUE_STEMS) or any(
+                fold(name) not in MUNICIPALITIES for name in names_in(question)
+            )
             carried = with_earlier_topic(topical, history) if query == question and not (own_topic or foreign) else None
             if carried:
                 # "Wanneer komt het rapport?" after a question on the evaluation of the inkoop: read

@@ -520,8 +520,11 @@ class ExtractiveAnswerer:
         or by its verb ("Carin volgt Maarten Miner op" for "opvolger")?"""
         if stems(role) & self._word_stems(sentence):
             return True
-        verb = re.sub(rf"^(?:{'|'.join(_VERB_PREFIXES)})", "", role[:-2]) if role.endswith("er") else ""
-        return len(verb) >= MIN_ROLE_VERB and any(word.startswith(verb) for word in words(fold(sentence)))
+        said = words(fold(sentence))
+        # A separable verb's particle stands on its own in the sentence: "volgt ... op".
+        particle = next((p for p in _VERB_PREFIXES if role.startswith(p) and p in said), "")
+        verb = role[len(particle):-2] if role.endswith("er") else ""
+        return len(verb) >= MIN_ROLE_VERB and any(word.startswith(verb) for word in said)
 
     def _counts_asked(self, question: str, sentence: str) -> bool:
         """Does ``sentence`` give a count of what "hoeveel" asks (its stem, a compound part or its sign)?
