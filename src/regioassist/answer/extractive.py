@@ -187,7 +187,7 @@ class ExtractiveAnswerer:
         if not (DECISION_QUESTION.search(question) or _SAID_ABOUT.search(question)):
             return []  # only all of "over X" is the topic: "naar de gemeenteraadsleden" meets "naar de raadsleden"
         unjoined = []
-        for word in words(_topic(question)):
+        for word in words(topic_words(question)):
             folded = fold(word)
             if len(folded) < MIN_UNKNOWN_TOPIC_CHARS or folded in splitter.vocabulary:
                 continue
@@ -283,8 +283,7 @@ class ExtractiveAnswerer:
         read = passages_read(hits)
         if spans_documents(question) and proposals_named(question):
             # _best_per_source answers for a proposal with its decision points: read them wherever they rank.
-            read += [h for h in hits if h.chunk.doc_type is DocType.VOORSTEL and is_decision_heading(h.chunk.section)
-                     and all(h is not r for r in read)]
+            read += [h for h in hits if _proposal_point(h) and all(h is not r for r in read)]
         hits = read + [h for h in hits if all(h is not r for r in read)]
         per_hit = [split_sentences(hit.chunk.text) for hit in read]
         # A run of URLs is never quoted, however well its year or words match.
@@ -334,7 +333,8 @@ class ExtractiveAnswerer:
             # the question. Not for a date: nearly every row of a planning table holds a year.
             # A municipality scopes the question rather than naming its topic: that it stands in a
             # passage (any list of the region's municipalities) does not make the passage about it.
-            places = {fold(n) for n in names_in(question) if fold(n) in MUNICIPALITIES}
+            asked_names = names_in(question)
+            places = [n for n in asked_names if fold(n) in MUNICIPALITIES]
             topic = stems(question) - GENERIC_STEMS - CUE_STEMS - stems(" ".join(places))
             giving = [c for c in candidates if all(cue.answers.search(c[2]) for cue in required)]
             candidates = [
@@ -346,13 +346,11 @@ class ExtractiveAnswerer:
             if language == "nl":
                 # ... and in one about what the question names: "Hoe lang duurt de pilot Join Us?" is not
                 # answered by the two years of another pilot.
-                named = names_in(question)
-                names = [n for n in named if fold(n) not in MUNICIPALITIES]
+                names = [n for n in asked_names if fold(n) not in MUNICIPALITIES]
                 candidates = [c for c in candidates if all(name_covered(n, fold(c[1].chunk.indexed_text)) for n in names)]
                 # A municipality's own figure comes first: "Hoeveel signalen kwamen er uit Huizen?" is
                 # answered by the row of Huizen, not by the region's total (answer() declines a
                 # quote that does not name the place asked about).
-                places = [n for n in named if fold(n) in MUNICIPALITIES]
                 if places and not spans_documents(question):
                     text_of = {id(c): fold(c[1].chunk.indexed_text) for c in candidates}
                     local = [c for c in candidates if all(name_covered(n, text_of[id(c)]) for n in places)]
@@ -596,6 +594,11 @@ def _topic(question: str) -> str:
     return topic_words(question) if about else slot_words(question)
 
 
+def _proposal_point(hit: Hit) -> bool:
+    """Is ``hit`` a proposal's decision section ("Voorstel", "Beslispunten")?"""
+    return hit.chunk.doc_type is DocType.VOORSTEL and is_decision_heading(hit.chunk.section)
+
+
 def _gives(cue: AnswerCue, sentence: str, asked: frozenset[str]) -> bool:
     """Does ``sentence`` give what ``cue`` asks? A name the question's (folded) words already hold is
     no answer to "who": "Wie voert de methode van Join Us uit?" is not answered by "Stichting Join Us"."""
@@ -688,8 +691,7 @@ def _best_per_source(
     for indices in sources[:MAX_SOURCES]:
         points = [
             i for i in sorted(indices, key=lambda i: (candidates[i][1].chunk.start, i))
-            if proposals and candidates[i][1].chunk.doc_type is DocType.VOORSTEL
-            and is_decision_heading(candidates[i][1].chunk.section)
+            if proposals and _proposal_point(candidates[i][1])
         ]
         rest = sorted((i for i in indices if i not in points), key=lambda i: -scores[i])
         picked += (points + rest)[:SENTENCES_PER_SOURCE]

@@ -152,10 +152,7 @@ def _for_something_else(question: str) -> bool:
     False
     """
     found = _FOR.search(question)
-    if not found:
-        return False
-    rest = re.sub(rf"\b(?:{'|'.join(_MONTH)})\b|\b\d+\b", " ", _WHEN.sub(" ", found.group(1)), flags=re.I)
-    return bool(stems(rest) - _DECISION_FRAME - _DOMAIN_WORDS)
+    return bool(found) and _names_more_than_a_meeting(found.group(1))
 
 
 def _has_topic(question: str) -> bool:
@@ -168,8 +165,12 @@ def _has_topic(question: str) -> bool:
     """
     if topic_words(question):
         return True
-    rest = _WHEN.sub(" ", re.sub(_DECIDED, " ", question, flags=re.I))
-    rest = re.sub(rf"\b(?:{'|'.join(_MONTH)})\b|\b\d+\b", " ", rest, flags=re.I)
+    return _names_more_than_a_meeting(re.sub(_DECIDED, " ", question, flags=re.I))
+
+
+def _names_more_than_a_meeting(text: str) -> bool:
+    """Does ``text`` name something beyond a meeting, its part and its time ("het overleg van februari 2023")?"""
+    rest = re.sub(rf"\b(?:{'|'.join(_MONTH)})\b|\b\d+\b", " ", _WHEN.sub(" ", text), flags=re.I)
     return bool(stems(rest) - _DECISION_FRAME - _DOMAIN_WORDS)
 
 
