@@ -417,6 +417,29 @@ def test_hoeveel_duurder_asks_for_an_amount():
     assert not answer.answered and "bedrag" in answer.text
 
 
+def test_an_amount_counts_only_in_a_passage_that_names_the_thing_asked_about():
+    """Found in a fresh batch: the cost of dyslexia care answered "Wat kost de praktijkondersteuner
+    jeugd?", because the passage shares "jeugd" (its domain) with the question. (The keyword index
+    found it too, so it is no passage found by meaning alone.)"""
+    dyslexie = dataclasses.replace(
+        hit("e2", "De kosten vallen lager uit. Het gaat om circa €12.000 i.p.v. circa €21.000.",
+            section="Inkoop poortwachtersfunctie ernstige dyslexie", date=dt.date(2023, 2, 23)),
+        keyword_score=2.0,
+    )
+    poh = hit("e3", "De werving voor een praktijkondersteuner jeugd start binnenkort.", section="Pilot",
+              date=dt.date(2021, 3, 18))
+    answerer = ExtractiveAnswerer(None, 0.8, splitter=lambda: splitter_of(dyslexie, poh))
+    answer = answerer.answer("Wat kost de praktijkondersteuner jeugd?", "nl", [dyslexie, poh])
+    assert not answer.answered and "bedrag" in answer.text
+    assert "€12.000" in answerer.answer("Wat kost de poortwachtersfunctie?", "nl", [dyslexie, poh]).text
+    # A compound the documents never join stands in a passage that holds all its parts.
+    plan = hit("e4", "Het plan van de regio voor gezondheid moet uiterlijk 31 december 2023 zijn ingediend.",
+               section="Gezond Gooi", date=dt.date(2023, 2, 23), domain="Gezondheid en Ondersteuning")
+    answerer = ExtractiveAnswerer(None, 0.8, splitter=lambda: splitter_of(dyslexie, poh, plan))
+    answer = answerer.answer("Wanneer moet het plan voor de gezondheidsregio uiterlijk ingediend zijn?", "nl", [plan])
+    assert "31 december 2023" in answer.text
+
+
 def test_a_day_question_whose_event_the_documents_date_by_month_only_is_declined():
     launch = hit("d1", "In november 2022 is er een groot event geweest voor de lancering van BaanTalent. "
                  "De website www.baantalentgv.nl gaat 1 maart live en fungeert als aanmeldpunt.", section="BaanTalent",
@@ -788,7 +811,8 @@ def test_a_person_asked_about_beside_another_name_must_stand_in_a_passage_naming
 
 
 def test_how_long_needs_a_duration_in_a_passage_about_what_the_question_names():
-    poh = hit("p", "De samenwerkingsovereenkomst gaat uit van een pilot voor 2 jaar.", section="Pilot",
+    poh = hit("p", "De werving voor een praktijkondersteuner jeugd start binnenkort. "
+              "De samenwerkingsovereenkomst gaat uit van een pilot voor 2 jaar.", section="Pilot",
               date=dt.date(2021, 11, 1), dense=0.9)
     join_us = hit("j", "In januari 2020 is de pilot Join Us in Huizen gestart. Nu lassen we een pauze in.",
                   section="Join us", date=dt.date(2021, 11, 1), dense=0.88)

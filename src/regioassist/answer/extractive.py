@@ -198,6 +198,26 @@ class ExtractiveAnswerer:
                 unjoined.append(word)
         return unjoined
 
+    def _names_slot(self, question: str, text: str) -> bool:
+        """Does ``text`` (folded) name the thing ``question`` asks about: the longest of its slot words
+        (``question.slot_words``), whole, stemmed or in all the parts of the compound?
+
+        "praktijkondersteuner" is the thing in "Wat kost de praktijkondersteuner jeugd?";
+        "gezondheidsregio" stands in a passage on the region's plan for health ("gezondheid",
+        "regio") although the documents never join the two.
+        """
+        slot = sorted(words(slot_words(question)), key=len)[-1:]
+        if not slot:
+            return True
+        word = slot[0]
+        stem = stems(word) - GENERIC_STEMS - CUE_STEMS
+        known = self._word_stems(text)
+        if not stem or stem <= known or fold(word) in MUNICIPALITIES:
+            return True
+        splitter = self._splitter()
+        parts = splitter.split(fold(word)) if splitter is not None else ()
+        return len(parts) >= 2 and all(stems(part) <= known or part in text for part in parts)
+
     def foreign_words(self, question: str, language: str) -> list[str]:
         """The words of a Dutch question's topic that the indexed documents never use (see below)."""
         splitter = self._splitter()
@@ -341,6 +361,10 @@ class ExtractiveAnswerer:
                 c for c in giving
                 if not topic or topic & stems(c[1].chunk.indexed_text) or (language != "nl" and c[0] == 0)
             ]
+            if language == "nl":
+                # One shared word is not enough when the question names its thing: "Wat kost de
+                # praktijkondersteuner jeugd?" shares "jeugd" with the cost of dyslexia care.
+                candidates = [c for c in candidates if self._names_slot(question, fold(c[1].chunk.indexed_text))]
             if not candidates and language == "nl" and required == [ANSWER_CUES["money"]]:
                 candidates = [c for c in giving if c[0] == 0 and c[1].keyword_score is None]
             if language == "nl":
