@@ -954,3 +954,43 @@ def test_a_compound_whose_parts_no_passage_brings_together_is_declined():
     both = hit("bo", "Voor senioren komen er extra woningen in de wijk.", section="Wonen", date=dt.date(2021, 3, 18))
     answerer = ExtractiveAnswerer(None, 0.8, splitter=lambda: splitter_of(seniors, homes, both))
     assert answerer.answer(question, "nl", [both, seniors, homes]).answered
+
+
+BAANTALENT = hit(
+    "w1", "BaanTalent is een samenwerking van vier uitvoeringsorganisaties; WSP (Werkgevers Servicepunt), RMT, "
+    "LWL (Leerwerkloket) en RBL (Regionaal Bureau Leerlingzaken). Het loopt vooruit op de business case.",
+    section="BaanTalent", date=dt.date(2023, 2, 23), domain="Werk en Participatie", dense=0.79,
+)
+WEB = hit(
+    "w2", "De uitvoering van de WEB kent een aantal knelpunten. Gemeenten willen actiever participeren.",
+    section="Voortgang WEB (Wet Educatie Beroepsonderwijs)", date=dt.date(2023, 2, 23), domain="Werk en Participatie",
+)
+
+
+def test_an_abbreviation_is_answered_with_what_a_passage_writes_it_out_as():
+    answerer = ExtractiveAnswerer(None, 0.8)
+    answer = answerer.answer("Waar staat WSP voor?", "nl", [WEB, BAANTALENT])
+    assert answer.answered
+    lead, quote = answer.text.split("\n\n")[0], answer.text.split("\n\n")[-1]
+    assert lead == 'In de documenten staat WSP voor "Werkgevers Servicepunt":'
+    # The sentence that writes it out, under its place, and not the one after it.
+    assert quote.splitlines()[1].startswith("- BaanTalent is een samenwerking") and "business case" not in quote
+    assert [c.agenda_item for c in answer.citations] == ["BaanTalent"]
+    # Written out in an item's title: the title heads the quote of the item's first sentence.
+    web = answerer.answer("Wat is de WEB?", "nl", [BAANTALENT, WEB])
+    assert web.text.startswith('In de documenten staat WEB voor "Wet Educatie Beroepsonderwijs":')
+    assert "- De uitvoering van de WEB kent een aantal knelpunten. [1]" in web.text
+    assert "participeren" not in web.text
+    english = answerer.answer("What does RBL stand for?", "en", [BAANTALENT])
+    assert english.text.startswith('In the documents RBL stands for "Regionaal Bureau Leerlingzaken"')
+
+
+def test_an_abbreviation_no_passage_writes_out():
+    answerer = ExtractiveAnswerer(None, 0.8)
+    answer = answerer.answer("Waar staat RMT voor?", "nl", [BAANTALENT, WEB])
+    assert not answer.answered and answer.citations == ()
+    assert answer.text.endswith("ze schrijven RMT nergens voluit.")
+    # "Wat is X?" asks more than the letters: the passages about it answer as usual.
+    about = answerer.answer("Wat is de WEB?", "nl", [dataclasses.replace(WEB, chunk=dataclasses.replace(
+        WEB.chunk, section="Stand zaken WEB"))])
+    assert about.answered and about.text.startswith("Dit staat in de documenten:")

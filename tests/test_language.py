@@ -12,12 +12,16 @@ DUTCH = [
     "Wie was afwezig bij het overleg?",
     "Hoeveel kost de poortwachtersfunctie?",
     "En wat is er in 2023 over besloten?",
+    # Letters langdetect cannot place outweighed "Wat" and "is": it said English.
+    "Wat is LWL?",
+    "Wie is POH?",
 ]
 ENGLISH = [
     "What was decided about youth care?",
     "Who is the contact person of the February 2023 meeting?",
     "When is the evaluation report expected?",
     "How much budget was made available?",
+    "What is WSP?",
 ]
 
 

@@ -48,13 +48,29 @@ def _factory():
     return factory
 
 
+# A question that opens with its question word says its language outright, where langdetect
+# reads "Wat is LWL?" as English: two of its three words are letters it cannot place.
+QUESTION_WORDS = {
+    "nl": frozenset("wat wie wiens waar waarom wanneer hoe hoeveel welke welk waarover waarmee waarvoor".split()),
+    "en": frozenset("what who whom whose where why when how which".split()),
+}
+
+
 def detect_language(text: str, languages: Sequence[str] = SUPPORTED) -> str:
-    """The most likely of ``languages`` for ``text``; the first one when undecidable."""
+    """The most likely of ``languages`` for ``text``; the first one when undecidable.
+
+    >>> detect_language("Wat is LWL?"), detect_language("Who is Wendy van Neer?")
+    ('nl', 'en')
+    """
     from langdetect.lang_detect_exception import LangDetectException
 
     languages = tuple(languages) or SUPPORTED
     if len(languages) == 1:
         return languages[0]
+    first = text.split(maxsplit=1)[0].strip("¿¡\"'“‘(").casefold() if text.strip() else ""
+    opened_by = [lang for lang in languages if first in QUESTION_WORDS.get(lang, ())]
+    if len(opened_by) == 1:
+        return opened_by[0]
     detector = _factory().create()
     # The first language is the default: a short, ambiguous question leans towards it.
     detector.set_prior_map({lang: (2.0 if i == 0 else 1.0) for i, lang in enumerate(languages)})

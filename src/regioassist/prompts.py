@@ -34,6 +34,9 @@ REQUIRED_PHRASES: dict[str, set[str]] = {
     "missing_duration": set(),
     "missing_name": set(),
     "decline_promised": set(),
+    # "Waar staat WEB voor?": what a passage writes an abbreviation out as, or that none does.
+    "spelled_out": {"abbreviation", "expansion"},
+    "decline_spelled_out": {"abbreviation"},
     # A part of a compound question no passage answers ("..., en hoeveel geld ...?").
     "part_unanswered": {"part"},
     "decisions": {"topic"},

@@ -11,12 +11,12 @@ from regioassist.answer.citations import Citations, place_of
 from regioassist.answer.decided import SHORT_ITEM, decisions_answer
 from regioassist.answer.question import (
     ANSWER_CUES, CUE_STEMS, DATES, DAY_WORDS, DECISION_QUESTION, FULL_NAME, GENERIC_STEMS, LIST_QUESTION,
-    MIN_UNKNOWN_TOPIC_CHARS, MUNICIPALITIES, UNIT_SIGNS, AnswerCue, asked_name, counted_words, name_covered, names_in,
+    MIN_UNKNOWN_TOPIC_CHARS, MUNICIPALITIES, UNIT_SIGNS, AnswerCue, abbreviation_asked, asked_name, counted_words, name_covered, names_in,
     names_section, proposals_named, qualifies_document, question_parts, slot_words, spans_documents, topic_words, wanted_cues,
 )
 from regioassist.answer.sentences import (
     NEIGHBOUR_SHARE, RESTATES, announces, antecedent, continuation, gives_name, is_debris,
-    list_in_next_chunk, list_lead, names_asked_year, on_topic,
+    list_in_next_chunk, list_lead, names_asked_year, on_topic, spelled_out,
 )
 from regioassist.compounds import CompoundSplitter
 from regioassist.embedding import Embedder
@@ -110,6 +110,17 @@ class ExtractiveAnswerer:
     def answer(self, question: str, language: str, hits: Sequence[Hit]) -> Answer:
         language = language if language in self.phrases else "nl"
         phrases = self.phrases[language]
+        abbreviation = abbreviation_asked(question)
+        if abbreviation:
+            # A passage that writes the letters out answers, however little else it shares with the question.
+            citations = Citations()
+            text = self._spelled_out(abbreviation[0], language, list(hits), citations)
+            if text is not None:
+                confidence = max((h.dense_score or 0.0 for h in citations.hits), default=0.0)
+                return Answer(question, language, True, text, citations.build(), tuple(hits), confidence=confidence)
+            if abbreviation[1]:
+                reason = phrases["decline_spelled_out"].format(abbreviation=abbreviation[0])
+                return Answer(question, language, False, reason, (), tuple(hits), confidence=0.0)
         relevant = self.relevant(question, hits)
         if not relevant:
             return Answer(question, language, False, phrases["decline"], (), tuple(hits), confidence=0.0)
@@ -284,6 +295,30 @@ class ExtractiveAnswerer:
             self._known_stems = cached
         return cached[1]
 
+    # -- "Waar staat WEB voor?" -----------------------------------------------------------
+
+    def _spelled_out(self, abbreviation: str, language: str, hits: list[Hit], citations: Citations) -> str | None:
+        """The passage that writes ``abbreviation`` out, under what it stands for; None when none does.
+
+        It is written out in a sentence ("... onderzoek naar Ernstige Dyslexie (ED) ..."), quoted, or in
+        an agenda item's title ("Voortgang WEB (Wet Educatie Beroepsonderwijs)"), which heads the quote
+        of the item's first sentence. Overlapping chunks may both hold it: the best-ranked is quoted.
+        """
+        per_hit = [split_sentences(hit.chunk.text) for hit in hits]
+        for rank, (hit, sentences) in enumerate(zip(hits, per_hit)):
+            quoted = [s for s in sentences if spelled_out(abbreviation, s)][:1]
+            heading = next((t for t in (hit.chunk.section, hit.chunk.parent) if t and spelled_out(abbreviation, t)), None)
+            if not quoted and heading:
+                quoted = [s for s in sentences if not is_debris(s)][:1]
+            if not quoted:
+                continue
+            expansion = spelled_out(abbreviation, quoted[0] if heading is None else heading)
+            lead = self.phrases[language]["spelled_out"].format(abbreviation=abbreviation, expansion=expansion)
+            chosen = [(rank, hit, s) for s in quoted]
+            # Asked by no words of a question: a quote is completed by its list, not by the sentence after it.
+            return self._render(chosen, hits, per_hit, [""] * len(chosen), language, citations, lead=lead)
+        return None
+
     # -- "wat is besloten over X" (decided.py) ----------------------------------------
 
     def _decisions(self, question: str, language: str, hits: list[Hit], citations: Citations) -> str | None:
@@ -455,10 +490,11 @@ class ExtractiveAnswerer:
 
     def _render(
         self, chosen: list[tuple[int, Hit, str]], hits: list[Hit], per_hit: list[list[str]], asked_by: list[str],
-        language: str, citations: Citations, in_text: bool = False,
+        language: str, citations: Citations, in_text: bool = False, lead: str | None = None,
     ) -> str:
         """The chosen sentences under their places, in passage order (``in_text``: in the order of
-        each document), each with what completes it."""
+        each document), each with what completes it; under ``lead``, or else the usual "Dit staat in
+        de documenten:"."""
         first_rank: dict[str, int] = {}  # in_text: each document where its best passage ranks
         for rank, hit, _ in sorted(chosen, key=lambda c: c[0]) if in_text else ():
             first_rank.setdefault(hit.chunk.source, rank)
@@ -494,7 +530,7 @@ class ExtractiveAnswerer:
                     continue
                 printed.add(key)
                 blocks[-1].append(f"- {quoted} [{citations.cite(source, quoted)}]")
-        return "\n\n".join([self.phrases[language]["found"]] + ["\n".join(b) for b in blocks])
+        return "\n\n".join([lead or self.phrases[language]["found"]] + ["\n".join(b) for b in blocks])
 
     def _dated_by_month_only(self, question: str, candidates: list[tuple[int, Hit, str]]) -> bool:
         """Does the sentence most about the question date it by month or year only, and no sentence as much about it by day?

@@ -472,3 +472,31 @@ def topic_words(question: str) -> str:
     while words and _trails(words[-1]):
         words.pop()
     return " ".join(words)
+
+
+# "Wat is de WEB?", "Waar staat GGD voor?": what an abbreviation means. An abbreviation has two
+# capitals or more ("WEB", "PFHO", "POH"), so "Wat is de Tomingroep?" asks about a thing, not its letters.
+_ABBREVIATION = r"([A-Z][A-Za-z]{1,7})"
+_SPELLED_OUT_ASKED = re.compile(
+    rf"^\s*(?:waar\s+staat\s+(?:de\s+|het\s+)?{_ABBREVIATION}\s+voor|wat\s+betekent\s+(?:de\s+|het\s+)?{_ABBREVIATION}|"
+    rf"what\s+does\s+(?:the\s+)?{_ABBREVIATION}\s+(?:stand\s+for|mean))\s*\??\s*$",
+    re.I,
+)
+_WHAT_IS = re.compile(rf"^\s*(?:wat\s+is|what\s+is)\s+(?:de\s+|het\s+|een\s+|the\s+|an?\s+)?{_ABBREVIATION}\s*\??\s*$", re.I)
+
+
+def abbreviation_asked(question: str) -> tuple[str, bool] | None:
+    """The abbreviation a question asks the meaning of, and whether it asks only what the letters stand for.
+
+    >>> abbreviation_asked("Waar staat GGD voor?"), abbreviation_asked("Wat is de WEB?")
+    (('GGD', True), ('WEB', False))
+    >>> abbreviation_asked("Wat is de Tomingroep?") is None, abbreviation_asked("Wat is besloten over de WEB?") is None
+    (True, True)
+    """
+    for pattern, letters_only in ((_SPELLED_OUT_ASKED, True), (_WHAT_IS, False)):
+        match = pattern.match(question)
+        if match:
+            abbr = next(group for group in match.groups() if group)
+            if sum(ch.isupper() for ch in abbr) >= 2:  # the patterns ignore case: "Wat is de web?" matches them
+                return abbr, letters_only
+    return None

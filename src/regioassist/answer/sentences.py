@@ -275,3 +275,34 @@ def list_in_next_chunk(
     items = sentences[sentences.index(sentence) + 1 :] if sentence in sentences else sentences
     more = [(hits[nearest], s) for s in items[:LIST_ITEMS] if not is_debris(s) and s not in listed]
     return more[: LIST_ITEMS - len(listed)]
+
+
+MAX_SPELLED_OUT_CHARS = 80
+
+
+def spelled_out(abbr: str, text: str) -> str | None:
+    """What ``text`` writes ``abbr`` out as, "Expansion (ABBR)" or "ABBR (Expansion)"; None when it does not.
+
+    The expansion starts with the abbreviation's first letter; written before the brackets, it is
+    the run of words whose initials are the abbreviation's letters, else the longest run of at most
+    as many words as the abbreviation has letters that starts with its first letter.
+
+    >>> spelled_out("WEB", "Voortgang WEB (Wet Educatie Beroepsonderwijs)")
+    'Wet Educatie Beroepsonderwijs'
+    >>> spelled_out("ED", "Er is een onderzoek uitgevoerd naar Ernstige Dyslexie (ED) in de regio.")
+    'Ernstige Dyslexie'
+    >>> spelled_out("KPMG", "het eerder besproken (KPMG) onderzoek") is None
+    True
+    """
+    first = abbr[0].casefold()
+    after = re.search(rf"\b{re.escape(abbr)}\s*\(([^()]{{3,{MAX_SPELLED_OUT_CHARS}}})\)", text)
+    if after and after.group(1).strip()[0].casefold() == first:
+        return " ".join(after.group(1).split())
+    before = re.search(rf"([^()\n;:,.]{{3,{MAX_SPELLED_OUT_CHARS}}}?)\s*\({re.escape(abbr)}\)", text)
+    if not before:
+        return None
+    run = before.group(1).split()
+    fitting = [run[-n:] for n in range(1, min(len(abbr), len(run)) + 1) if run[-n][0].casefold() == first]
+    exact = [words for words in fitting if "".join(w[0] for w in words).casefold() == abbr.casefold()]
+    chosen = (exact or fitting)[-1:]
+    return " ".join(chosen[0]) if chosen else None
