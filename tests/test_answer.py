@@ -994,3 +994,20 @@ def test_an_abbreviation_no_passage_writes_out():
     about = answerer.answer("Wat is de WEB?", "nl", [dataclasses.replace(WEB, chunk=dataclasses.replace(
         WEB.chunk, section="Stand zaken WEB"))])
     assert about.answered and about.text.startswith("Dit staat in de documenten:")
+
+
+def test_a_decision_in_a_municipality_is_not_answered_by_sentences_that_only_name_the_place():
+    """Found in a fresh batch: "Wat is er besloten over de kinderopvang in Huizen?" quoted what Huizen
+    asked about dagbehandeling. The documents do use "kinderopvang", elsewhere."""
+    dagbehandeling = hit(
+        "k1", "Huizen vraagt om nog eens ambtelijk te dubbelchecken of het voorstel juridisch houdbaar is.",
+        section="Dagbehandeling", date=dt.date(2021, 3, 18),
+    )
+    elsewhere = hit("k2", "De kinderopvang is een vindplaats voor signalen.", section="Programma", date=dt.date(2022, 1, 1))
+    answerer = ExtractiveAnswerer(None, 0.8, splitter=lambda: splitter_of(dagbehandeling, elsewhere))
+    answer = answerer.answer("Wat is er besloten over de kinderopvang in Huizen?", "nl", [dagbehandeling])
+    assert not answer.answered and answer.citations == ()
+    assert answer.text.endswith("wat ze over Huizen zeggen, gaat niet over kinderopvang.")
+    assert answerer.answer("Wat is er besloten over dagbehandeling in Huizen?", "nl", [dagbehandeling]).answered
+    # Without a place the usual rules apply: the passage may use its own words for the topic.
+    assert answerer.answer("Wat is er besloten over de kinderopvang?", "nl", [dagbehandeling]).answered

@@ -26,6 +26,8 @@ REQUIRED_PHRASES: dict[str, set[str]] = {
     "decline": set(),
     "decline_missing": {"missing"},
     "decline_name": {"name"},
+    # "Wat is er besloten over de kinderopvang in Huizen?" met passages on Huizen about other things.
+    "decline_place_topic": {"place", "topic"},
     "decline_unknown": {"word"},
     "missing_money": set(),
     "missing_number": set(),

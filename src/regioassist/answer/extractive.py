@@ -149,6 +149,11 @@ class ExtractiveAnswerer:
             if fold(name) in MUNICIPALITIES and not spans_documents(question) and not name_covered(name, quoted):
                 return Answer(question, language, False, phrases["decline_name"].format(name=name), (), tuple(hits),
                               confidence=0.0)
+        unmentioned = self._place_without_topic(question, language, text, citations.hits)
+        if unmentioned:
+            place, topic = unmentioned
+            return Answer(question, language, False, phrases["decline_place_topic"].format(place=place, topic=topic), (),
+                          tuple(hits), confidence=0.0)
         stranger = _person_not_beside(question, [fold(h.chunk.indexed_text) for h in citations.hits])
         if stranger:
             return Answer(question, language, False, phrases["decline_name"].format(name=stranger), (), tuple(hits),
@@ -221,9 +226,41 @@ class ExtractiveAnswerer:
         if not slot:
             return True
         word = slot[0]
-        stem = stems(word) - GENERIC_STEMS - CUE_STEMS
+        if not stems(word) - GENERIC_STEMS - CUE_STEMS or fold(word) in MUNICIPALITIES:
+            return True
+        return self._mentions(word, text)
+
+    def _place_without_topic(
+        self, question: str, language: str, text: str, quoted_from: Sequence[Hit]
+    ) -> tuple[str, str] | None:
+        """The municipality and topic of a decision question scoped to it, when no quote mentions the topic.
+
+        "Wat is er besloten over de kinderopvang in Huizen?" was answered with what Huizen asked about
+        dagbehandeling: sentences that name the place, not the thing. The thing is the longest word of
+        the topic (the head of "de nieuwe school"); a quoted sentence, or the title of the item it is
+        quoted from (``quoted_from``), mentions it whole, stemmed or in all the parts of its compound.
+        ``text`` is the answer, its quotes on lines of their own.
+        """
+        if language != "nl" or not DECISION_QUESTION.search(question):
+            return None
+        places = [name for name in names_in(question) if fold(name) in MUNICIPALITIES]
+        if not places:
+            return None
+        topic = [
+            word for word in words(topic_words(question))
+            if fold(word) not in MUNICIPALITIES and fold(word) not in STOPWORDS and not stems(word) <= GENERIC_STEMS
+        ]
+        if not topic:
+            return None
+        head = max(topic, key=len)
+        quoted = [fold(line) for line in text.splitlines() if line.startswith("- ")]
+        quoted += [fold(f"{hit.chunk.parent or ''} {hit.chunk.section or ''}") for hit in quoted_from]
+        return None if any(self._mentions(head, sentence) for sentence in quoted) else (places[0], head)
+
+    def _mentions(self, word: str, text: str) -> bool:
+        """Does ``text`` (folded) hold ``word``, whole, stemmed or in all the parts of its compound?"""
         known = self._word_stems(text)
-        if not stem or stem <= known or fold(word) in MUNICIPALITIES:
+        if stems(word) <= known:
             return True
         splitter = self._splitter()
         parts = splitter.split(fold(word)) if splitter is not None else ()
