@@ -1011,3 +1011,32 @@ def test_a_decision_in_a_municipality_is_not_answered_by_sentences_that_only_nam
     assert answerer.answer("Wat is er besloten over dagbehandeling in Huizen?", "nl", [dagbehandeling]).answered
     # Without a place the usual rules apply: the passage may use its own words for the topic.
     assert answerer.answer("Wat is er besloten over de kinderopvang?", "nl", [dagbehandeling]).answered
+
+
+def test_a_spanning_answer_quotes_first_what_each_document_says_about_the_topic():
+    """The programme's best-ranked passage was a planning table whose rows share no word of the
+    topic ("2024 Wachttijden ..."); its own sentence about the Toekomstscenario ranked lower."""
+    rows = hit("t1", "2024 Wachttijden in het programma aanpakken. 2023 Analyses in het programma invoeren. "
+                     "2025 Uitstroom in het programma meten.", section="Monitoring", date=dt.date(2022, 3, 1))
+    resume = hit("t2", "Het Toekomstscenario biedt een duurzame aanpak.", section="Jeugdbescherming",
+                 date=dt.date(2023, 2, 23))
+    own = hit("t3", "Gezamenlijk aanstellen projectleider Toekomstscenario.", section="Lokale teams",
+              date=dt.date(2022, 3, 1))
+    programme = [dataclasses.replace(h, chunk=dataclasses.replace(h.chunk, source="documents/prog.txt",
+                                                                  doc_type=DocType.PROGRAMMA)) for h in (rows, own)]
+    answer = ExtractiveAnswerer(None, 0.8).answer(
+        "Wat zeggen het programma en het resumé over het Toekomstscenario?", "nl", [programme[0], resume, programme[1]]
+    )
+    assert "projectleider Toekomstscenario" in answer.text and "duurzame aanpak" in answer.text
+
+
+def test_a_url_on_a_line_of_its_own_is_no_part_of_the_decision_quoted():
+    """"... positief over deze samenwerking. .\\n\\nhttp://...\\n De raden zijn ..." was quoted as one sentence."""
+    text = ("De frontoffice kijkt welke vraag waar thuishoort. Het overleg is positief over deze samenwerking. .\n\n"
+            "http://www.baantalentgv.nl/\n De raden zijn op 13 februari geïnformeerd. "
+            "Afgesproken wordt om ook een raadsinformatiebrief te sturen.")
+    item = hit("u1", text, section="BaanTalent", date=dt.date(2023, 2, 23),
+               decisions=("Afgesproken wordt om ook een raadsinformatiebrief te sturen.",))
+    answer = ExtractiveAnswerer(None, 0.8).answer("Wat is afgesproken over BaanTalent?", "nl", [item])
+    assert "- Het overleg is positief over deze samenwerking. [1]" in answer.text
+    assert "http" not in answer.text and "- De raden zijn op 13 februari geïnformeerd. [1]" in answer.text

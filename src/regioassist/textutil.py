@@ -2,6 +2,8 @@
 
 >>> split_sentences("Het PFHO stelt voorstel 1 en 2 vast. Voor voorstel 3 is t.a.v. de kosten € 30.000,- nodig.")
 ['Het PFHO stelt voorstel 1 en 2 vast.', 'Voor voorstel 3 is t.a.v. de kosten € 30.000,- nodig.']
+>>> split_sentences("Het overleg is positief. .\\n\\nhttp://www.baantalentgv.nl/\\n De raden zijn geïnformeerd.")
+['Het overleg is positief.', 'http://www.baantalentgv.nl/', 'De raden zijn geïnformeerd.']
 >>> content_words("Wat is er besloten over de dagbesteding?")
 ['besloten', 'dagbesteding']
 """
@@ -18,7 +20,12 @@ _ABBREVIATIONS = (
     "nr", "bijv", "resp", "incl", "excl", "ca", "mr", "dhr", "mevr", "drs", "ir", "dr", "o.b.v", "m.u.v",
 )
 _ABBREV = re.compile(r"(?:\b(?:" + "|".join(re.escape(a) for a in _ABBREVIATIONS) + r"))\.$", re.IGNORECASE)
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"'’”)]*\s+(?=[A-Z0-9ÀÁÉÈËÏÖÜ€\"'‘“(-])|\n\s*\n(?=\s*[A-Z0-9ÀÁÉÈËÏÖÜ€•-])|\n(?=\s*(?:[-•o]\s|\d+[.)]\s|[a-z][.)]\s))")
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"'’”)]*\s+(?=[A-Z0-9ÀÁÉÈËÏÖÜ€\"'‘“(-])|\n\s*\n(?=\s*(?:[A-Z0-9ÀÁÉÈËÏÖÜ€•-]|https?://|www\.))|\n(?=\s*(?:[-•o]\s|\d+[.)]\s|[a-z][.)]\s))")
+# A URL on a line of its own after a finished sentence is a piece of its own, not glued to the
+# sentences around it ("... positief over deze samenwerking. .\n\nhttp://www.baantalentgv.nl/\n De raden
+# zijn ..."). In a table, the links stay with the row they stand in: a run of them makes it debris.
+_URL_LINE = re.compile(r"(?<=[.!?])([ \t]*\n(?:[ \t]*\n)*)[ \t]*((?:https?://|www\.)\S+)[ \t]*(?=\n|$)", re.IGNORECASE)
+_DOUBLED_STOP = re.compile(r"\.(?:\s+\.)+(?=\s|$)")  # "samenwerking. ." -> "samenwerking."
 
 STOPWORDS = frozenset(
     """aan al alle als also an and any are as at be been bij but by dan dat de deze die dit do does door
@@ -37,6 +44,7 @@ def split_sentences(text: str) -> list[str]:
     """Sentences (and list items) of ``text``, whitespace tidied, in order."""
     pieces: list[str] = []
     buffer = ""
+    text = _URL_LINE.sub(lambda m: f"\n\n{m.group(2)}\n\n", text)
     for part in _BOUNDARY.split(text):
         if part is None:
             continue
@@ -48,7 +56,7 @@ def split_sentences(text: str) -> list[str]:
         buffer = ""
     if buffer:
         pieces.append(buffer)
-    tidy = (_LIST_MARK.sub("", " ".join(p.split())) for p in pieces)
+    tidy = (_DOUBLED_STOP.sub(".", _LIST_MARK.sub("", " ".join(p.split()))) for p in pieces)
     return [s for s in tidy if s]
 
 

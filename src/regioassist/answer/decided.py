@@ -74,7 +74,7 @@ def decision_sentences(hit: Hit, topic: set[str]) -> list[str]:
     """
     chunk = hit.chunk
     decisions = [" ".join(d.split()) for d in chunk.decisions]
-    sentences = split_sentences(chunk.text)
+    sentences = [s for s in split_sentences(chunk.text) if not is_debris(s)]  # a URL on its own line is no sentence
     is_decision = [any(s in d or d in s for d in decisions) for s in sentences]
     others = [s for s, dec in zip(sentences, is_decision) if not dec]
     if len(others) + len(decisions) <= SHORT_ITEM:

@@ -498,7 +498,9 @@ class ExtractiveAnswerer:
             # A name that says which document is meant ("de raadsinformatiebrief van Huizen") is no
             # topic the other documents must mention.
             topical = [name for name in names_in(question) if not qualifies_document(question, name)]
-            eligible = _best_per_source(candidates, scores, topical, proposals_named(question))
+            about = stems(topic_words(question)) - GENERIC_STEMS
+            mentions = [bool(about & self._word_stems(fold(c[2]))) for c in candidates]
+            eligible = _best_per_source(candidates, scores, topical, proposals_named(question), mentions)
             limit = SENTENCES_PER_SOURCE * MAX_SOURCES
         chosen: list[int] = []
         seen: set[str] = set()
@@ -766,9 +768,15 @@ MAX_SOURCES = 3
 
 
 def _best_per_source(
-    candidates: list[tuple[int, Hit, str]], scores: list[float], names: list[str], proposals: bool = False
+    candidates: list[tuple[int, Hit, str]], scores: list[float], names: list[str], proposals: bool = False,
+    mentions: Sequence[bool] | None = None,
 ) -> list[int]:
     """The SENTENCES_PER_SOURCE best sentences of each of the MAX_SOURCES best-ranked documents.
+
+    Within a document, the sentences that mention the topic (``mentions``, per candidate) come first:
+    "Wat zeggen het programma en het resumé over het Toekomstscenario ...?" quoted a row of the
+    programme's planning table ("2024 Wachttijden ...") from its best-ranked passage, whose links
+    name the Toekomstscenario, rather than the programme's own sentences about it.
 
     When the question names something ("Hoe heeft de WEB zich ontwikkeld tussen 2021 en 2023?"),
     a document whose passages mention none of its names says nothing about it and is left out.
@@ -784,12 +792,13 @@ def _best_per_source(
         passages = [fold(" ".join({id(candidates[i][1]): candidates[i][1].chunk.indexed_text for i in indices}.values()))
                     for indices in sources]
         sources = [ids for ids, text in zip(sources, passages) if any(name_covered(n, text) for n in names)] or sources
+    mentioning = mentions if mentions is not None else [False] * len(candidates)
     picked = []
     for indices in sources[:MAX_SOURCES]:
         points = [
             i for i in sorted(indices, key=lambda i: (candidates[i][1].chunk.start, i))
             if proposals and _proposal_point(candidates[i][1])
         ]
-        rest = sorted((i for i in indices if i not in points), key=lambda i: -scores[i])
+        rest = sorted((i for i in indices if i not in points), key=lambda i: (not mentioning[i], -scores[i]))
         picked += (points + rest)[:SENTENCES_PER_SOURCE]
     return picked
