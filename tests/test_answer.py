@@ -1040,3 +1040,23 @@ def test_a_url_on_a_line_of_its_own_is_no_part_of_the_decision_quoted():
     answer = ExtractiveAnswerer(None, 0.8).answer("Wat is afgesproken over BaanTalent?", "nl", [item])
     assert "- Het overleg is positief over deze samenwerking. [1]" in answer.text
     assert "http" not in answer.text and "- De raden zijn op 13 februari geïnformeerd. [1]" in answer.text
+
+
+def test_what_the_aldermen_think_is_answered_by_their_judgement_not_by_sentences_naming_the_thing():
+    baantalent = hit(
+        "o1", "De naam BaanTalent refereert aan het onbenutte talent. In november 2022 is BaanTalent gelanceerd. "
+        "Het portefeuillehoudersoverleg is positief over deze samenwerking.", section="BaanTalent", date=dt.date(2023, 2, 23),
+    )
+    answerer = ExtractiveAnswerer(None, 0.8)
+    answer = answerer.answer("Wat vinden de portefeuillehouders van BaanTalent?", "nl", [baantalent])
+    quotes = [line for line in answer.text.splitlines() if line.startswith("- ")]
+    assert quotes[0] == "- Het portefeuillehoudersoverleg is positief over deze samenwerking. [1]"
+    # "vinden" in the question asks for a judgement; the same word in a sentence does not give one.
+    evaluatie = hit(
+        "o2", "Op basis van de uitgangspunten die zij belangrijk vinden, wordt een voorstel uitgewerkt. "
+        "De wethouders geven het volgende mee:\n- De wethouders willen een kleine evaluatie van de inkoop.",
+        section="Evaluatie inkoop", date=dt.date(2021, 3, 18),
+    )
+    answer = answerer.answer("Wat vinden de wethouders van de evaluatie van de inkoop?", "nl", [evaluatie])
+    assert "- De wethouders willen een kleine evaluatie van de inkoop. [1]" in answer.text
+    assert "uitgangspunten" not in answer.text

@@ -676,7 +676,7 @@ class ExtractiveAnswerer:
         asked = frozenset(re.findall(r"\w+", fold(question)))
         scores = [
             lex + cos + RANK_WEIGHT * (FACT_PASSAGES - rank) - (0.3 if len(s) < 15 else 0.0)
-            + sum(0.3 for cue in wants if _gives(cue, s, asked))
+            + sum(cue.weight for cue in wants if _gives(cue, s, asked))
             for (rank, _, s), lex, cos in zip(candidates, lexical, dense)
         ]
         # The answer often stands in the sentence after the one that repeats the question's words

@@ -28,7 +28,7 @@ GENERIC_STEMS = stems(
     "besloten besluit besluiten beslist afgesproken afspraak afspraken vastgesteld ingestemd "
     "decided decision decisions agreed agreement resolved overleg vergadering meeting portefeuillehouders "
     "portefeuillehoudersoverleg pfho wethouders besproken voorgesteld gevraagd gezegd gesproken genoemd "
-    "vermeld said discussed mentioned zitten zit zat genomen gemaakt"
+    "vermeld said discussed mentioned zitten zit zat genomen gemaakt vinden vindt vond vonden"
 )
 # What a question asks for, and what a sentence must contain to answer it. A "required"
 # cue that no retrieved sentence meets means the documents do not give that information:
@@ -58,6 +58,7 @@ class AnswerCue:
     asks: re.Pattern
     answers: re.Pattern
     required: bool
+    weight: float = 0.3  # added to the score of a sentence that gives what is asked
 
 
 ANSWER_CUES = {
@@ -124,8 +125,14 @@ ANSWER_CUES = {
         re.compile(r"\b(?:wat (?:vond|vonden|vindt|vinden)|hoe (?:kijkt|kijken|keek|keken|staat|staan|stond|stonden)\b.*\btegen"
                    r"|what did \w+(?: \w+)? think|how did \w+(?: \w+)? view)\b", re.I),
         re.compile(r"\b(?:positief|negatief|tevreden|ontevreden|blij|enthousiast|kritisch|bezorgd|zorgen|waardeert|"
-                   r"waardering|complimenteert|compliment\w*|steunt|ondersteunt|onderschrijft|staat achter)\b", re.I),
+                   r"waardering|complimenteert|compliment\w*|steunt|ondersteunt|onderschrijft|staat achter|"
+                   # what the aldermen want or give along: "Wethouders willen ...", "De wethouders geven het volgende mee:"
+                   r"(?:wethouders?|portefeuillehouders?|gemeenten|overleg|pfho)\s+(?:\w+\s+)?(?:willen|wil|wensen|vinden|vindt)|"
+                   r"geven \w+ (?:\w+ )?mee)\b", re.I),
         False,
+        # A judgement is the answer: "Het portefeuillehoudersoverleg is positief over deze samenwerking."
+        # comes before the item's sentences that merely name BaanTalent, which share more words.
+        weight=1.0,
     ),
     # A decision question answered from passages without recorded decisions: the sentences that
     # say what the meeting did ("neemt kennis van", "stemt in met", "is akkoord") come first.
