@@ -1060,3 +1060,18 @@ def test_what_the_aldermen_think_is_answered_by_their_judgement_not_by_sentences
     answer = answerer.answer("Wat vinden de wethouders van de evaluatie van de inkoop?", "nl", [evaluatie])
     assert "- De wethouders willen een kleine evaluatie van de inkoop. [1]" in answer.text
     assert "uitgangspunten" not in answer.text
+
+
+def test_a_thing_the_question_names_is_answered_from_a_passage_that_names_it():
+    """Found in a fresh batch: "Hoe staan de portefeuillehouders tegenover de Tomingroep?" quoted
+    "Portefeuillehouders staan hier open voor." from announcements about another subject."""
+    other = hit("n1", "De voorzitter van Alzheimer Nederland wil afstemmen. Portefeuillehouders staan hier open voor.",
+                section="Mededelingen", date=dt.date(2021, 3, 18), dense=0.86)
+    toming = hit("n2", "De wethouders wisselen kort af over de stand van zaken rondom de Tomingroep.",
+                 section="Stand zaken Tomingroep", date=dt.date(2021, 3, 18), dense=0.84)
+    answerer = ExtractiveAnswerer(None, 0.8)
+    answer = answerer.answer("Hoe staan de portefeuillehouders tegenover de Tomingroep?", "nl", [other, toming])
+    assert "rondom de Tomingroep" in answer.text and "open voor" not in answer.text
+    # Quoted from passages that never name it, it is declined rather than answered beside the point.
+    alone = answerer.answer("Hoe staan de portefeuillehouders tegenover de Tomingroep?", "nl", [other])
+    assert not alone.answered and "Tomingroep" in alone.text

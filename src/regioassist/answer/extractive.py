@@ -10,7 +10,7 @@ import numpy as np
 from regioassist.answer.citations import Citations, place_of
 from regioassist.answer.decided import SHORT_ITEM, decisions_answer
 from regioassist.answer.question import (
-    ANSWER_CUES, CUE_STEMS, DATES, DAY_WORDS, DECISION_QUESTION, FULL_NAME, GENERIC_STEMS, LIST_QUESTION,
+    ANSWER_CUES, CUE_STEMS, CUE_WEIGHT, DATES, DAY_WORDS, DECISION_QUESTION, FULL_NAME, GENERIC_STEMS, LIST_QUESTION,
     MIN_UNKNOWN_TOPIC_CHARS, MUNICIPALITIES, UNIT_SIGNS, AnswerCue, abbreviation_asked, asked_name, counted_words, name_covered, names_in,
     names_section, proposals_named, qualifies_document, question_parts, slot_words, spans_documents, topic_words, wanted_cues,
 )
@@ -142,11 +142,17 @@ class ExtractiveAnswerer:
                 missing.append(phrases["missing_name"])
             reason = phrases["decline_missing"].format(missing=missing[0]) if missing else phrases["decline"]
             return Answer(question, language, False, reason, (), tuple(hits), confidence=0.0)
-        # The passages quoted must mention the municipality asked about, not merely some passage
-        # retrieved: "Heeft Weesp ingestemd?" is not answered by an item where "most municipalities" agreed.
+        stranger = _person_not_beside(question, [fold(h.chunk.indexed_text) for h in citations.hits])
+        if stranger:
+            return Answer(question, language, False, phrases["decline_name"].format(name=stranger), (), tuple(hits),
+                          confidence=0.0)
+        # The passages quoted must mention the municipality or the thing asked about, not merely some
+        # passage retrieved: "Heeft Weesp ingestemd?" is not answered by an item where "most
+        # municipalities" agreed.
         quoted = fold(" ".join(h.chunk.indexed_text for h in citations.hits))
         for name in names_in(question):
-            if fold(name) in MUNICIPALITIES and not spans_documents(question) and not name_covered(name, quoted):
+            asked_about = fold(name) in MUNICIPALITIES or name in _things_named(question, language)
+            if asked_about and not spans_documents(question) and not name_covered(name, quoted):
                 return Answer(question, language, False, phrases["decline_name"].format(name=name), (), tuple(hits),
                               confidence=0.0)
         unmentioned = self._place_without_topic(question, language, text, citations.hits)
@@ -154,10 +160,6 @@ class ExtractiveAnswerer:
             place, topic = unmentioned
             return Answer(question, language, False, phrases["decline_place_topic"].format(place=place, topic=topic), (),
                           tuple(hits), confidence=0.0)
-        stranger = _person_not_beside(question, [fold(h.chunk.indexed_text) for h in citations.hits])
-        if stranger:
-            return Answer(question, language, False, phrases["decline_name"].format(name=stranger), (), tuple(hits),
-                          confidence=0.0)
         confidence = max(h.dense_score for h in relevant)
         return Answer(question, language, True, text, citations.build(), tuple(hits), confidence=confidence)
 
@@ -452,6 +454,12 @@ class ExtractiveAnswerer:
                     local = [c for c in candidates if all(name_covered(n, text_of[id(c)]) for n in places)]
                     candidates = local or candidates
         candidates = [c for c in candidates if self._gives_what_is_asked(question, language, c[1], c[2])]
+        named = _things_named(question, language)
+        if named:
+            # "Hoe staan de portefeuillehouders tegenover de Tomingroep?" is answered from a passage on the
+            # Tomingroep, not by "Portefeuillehouders staan hier open voor." in another item's announcements.
+            covering = [c for c in candidates if any(name_covered(n, fold(c[1].chunk.indexed_text)) for n in named)]
+            candidates = covering or candidates
         if not candidates:
             return []
         many = LIST_QUESTION.search(question) is not None
@@ -674,10 +682,22 @@ class ExtractiveAnswerer:
             dense = [float(v) for v in np.asarray(vectors) @ q]
         wants = [ANSWER_CUES[name] for name in wanted_cues(question)]
         asked = frozenset(re.findall(r"\w+", fold(question)))
+
+        def given(cue: AnswerCue, hit: Hit, sentence: str) -> float:
+            if not _gives(cue, sentence, asked):
+                return 0.0
+            # A judgement counts in full only about the thing asked: a sentence that uses a word of the
+            # question or stands in the item it names ("positief over deze samenwerking" under "BaanTalent"),
+            # not a compliment on another subject in the same passage (the "Regio" of "Regio Gooi en
+            # Vechtstreek" is no word of "Regioplan" here).
+            title = stems(hit.chunk.section or "")
+            about = bool(wanted & stems(sentence)) or bool(title) and title <= stems(question)
+            return cue.weight if about else min(cue.weight, CUE_WEIGHT)
+
         scores = [
             lex + cos + RANK_WEIGHT * (FACT_PASSAGES - rank) - (0.3 if len(s) < 15 else 0.0)
-            + sum(cue.weight for cue in wants if _gives(cue, s, asked))
-            for (rank, _, s), lex, cos in zip(candidates, lexical, dense)
+            + sum(given(cue, hit, s) for cue in wants)
+            for (rank, hit, s), lex, cos in zip(candidates, lexical, dense)
         ]
         # The answer often stands in the sentence after the one that repeats the question's words
         # ("Een inwoner maakt gebruik van het spreekrecht. Hij vraagt aandacht voor overlast ...").
@@ -736,6 +756,17 @@ def passages_read(hits: Sequence[Hit]) -> list[Hit]:
     if best is not None and best.keyword_score and all(best is not h for h in read):
         read.append(best)
     return read
+
+
+def _things_named(question: str, language: str) -> list[str]:
+    """The names a Dutch question asks about, other than a municipality and the overleg itself, when it
+    asks about one document: a passage that answers names at least one of them."""
+    if language != "nl" or spans_documents(question):
+        return []
+    return [
+        name for name in names_in(question)
+        if fold(name) not in MUNICIPALITIES and not (stems(name) and stems(name) <= GENERIC_STEMS)
+    ]
 
 
 def _person_not_beside(question: str, passages: list[str]) -> str | None:

@@ -53,12 +53,15 @@ PEOPLE = re.compile(
 )
 
 
+CUE_WEIGHT = 0.3
+
+
 @dataclass(frozen=True)
 class AnswerCue:
     asks: re.Pattern
     answers: re.Pattern
     required: bool
-    weight: float = 0.3  # added to the score of a sentence that gives what is asked
+    weight: float = CUE_WEIGHT  # added to the score of a sentence that gives what is asked
 
 
 ANSWER_CUES = {
