@@ -1075,3 +1075,13 @@ def test_a_thing_the_question_names_is_answered_from_a_passage_that_names_it():
     # Quoted from passages that never name it, it is declined rather than answered beside the point.
     alone = answerer.answer("Hoe staan de portefeuillehouders tegenover de Tomingroep?", "nl", [other])
     assert not alone.answered and "Tomingroep" in alone.text
+
+
+def test_an_abbreviation_with_a_suffix_or_an_ampersand():
+    poh = hit("w3", "De vraag naar jeugdhulp groeit. Een POH-er heeft de kennis om te helpen.",
+              section="Start Praktijkondersteuner huisartsen (POH-er)", date=dt.date(2021, 11, 1))
+    answerer = ExtractiveAnswerer(None, 0.8)
+    answer = answerer.answer("Waar staat POH voor?", "nl", [poh])
+    assert answer.text.startswith('In de documenten staat POH voor "Praktijkondersteuner huisartsen":')
+    assert "- Een POH-er heeft de kennis om te helpen. [1]" in answer.text  # the item's sentence that uses the letters
+    assert answerer.answer("Wat betekent B&O?", "nl", [poh]).text.endswith("ze schrijven B&O nergens voluit.")

@@ -142,17 +142,21 @@ class ExtractiveAnswerer:
                 missing.append(phrases["missing_name"])
             reason = phrases["decline_missing"].format(missing=missing[0]) if missing else phrases["decline"]
             return Answer(question, language, False, reason, (), tuple(hits), confidence=0.0)
+        # The passages quoted must mention the municipality asked about, not merely some passage
+        # retrieved: "Heeft Weesp ingestemd?" is not answered by an item where "most municipalities" agreed.
+        quoted = fold(" ".join(h.chunk.indexed_text for h in citations.hits))
+        for name in names_in(question):
+            if fold(name) in MUNICIPALITIES and not spans_documents(question) and not name_covered(name, quoted):
+                return Answer(question, language, False, phrases["decline_name"].format(name=name), (), tuple(hits),
+                              confidence=0.0)
         stranger = _person_not_beside(question, [fold(h.chunk.indexed_text) for h in citations.hits])
         if stranger:
             return Answer(question, language, False, phrases["decline_name"].format(name=stranger), (), tuple(hits),
                           confidence=0.0)
-        # The passages quoted must mention the municipality or the thing asked about, not merely some
-        # passage retrieved: "Heeft Weesp ingestemd?" is not answered by an item where "most
-        # municipalities" agreed.
-        quoted = fold(" ".join(h.chunk.indexed_text for h in citations.hits))
-        for name in names_in(question):
-            asked_about = fold(name) in MUNICIPALITIES or name in _things_named(question, language)
-            if asked_about and not spans_documents(question) and not name_covered(name, quoted):
+        # Nor is a question about a thing it names ("de Tomingroep") answered from passages that never
+        # name it; _choose quotes those only when no passage it read does.
+        for name in _things_named(question, language):
+            if not name_covered(name, quoted):
                 return Answer(question, language, False, phrases["decline_name"].format(name=name), (), tuple(hits),
                               confidence=0.0)
         unmentioned = self._place_without_topic(question, language, text, citations.hits)
@@ -341,14 +345,16 @@ class ExtractiveAnswerer:
 
         It is written out in a sentence ("... onderzoek naar Ernstige Dyslexie (ED) ..."), quoted, or in
         an agenda item's title ("Voortgang WEB (Wet Educatie Beroepsonderwijs)"), which heads the quote
-        of the item's first sentence. Overlapping chunks may both hold it: the best-ranked is quoted.
+        of the item's first sentence that uses the letters ("Een POH-er heeft ..."), or else its first. Overlapping chunks may both hold it: the best-ranked is quoted.
         """
         per_hit = [split_sentences(hit.chunk.text) for hit in hits]
         for rank, (hit, sentences) in enumerate(zip(hits, per_hit)):
             quoted = [s for s in sentences if spelled_out(abbreviation, s)][:1]
             heading = next((t for t in (hit.chunk.section, hit.chunk.parent) if t and spelled_out(abbreviation, t)), None)
             if not quoted and heading:
-                quoted = [s for s in sentences if not is_debris(s)][:1]
+                prose = [s for s in sentences if not is_debris(s)]
+                using = [s for s in prose if re.search(rf"\b{re.escape(abbreviation)}\b", s)]
+                quoted = (using or prose)[:1]
             if not quoted:
                 continue
             expansion = spelled_out(abbreviation, quoted[0] if heading is None else heading)

@@ -486,7 +486,7 @@ def topic_words(question: str) -> str:
 
 # "Wat is de WEB?", "Waar staat GGD voor?": what an abbreviation means. An abbreviation has two
 # capitals or more ("WEB", "PFHO", "POH"), so "Wat is de Tomingroep?" asks about a thing, not its letters.
-_ABBREVIATION = r"([A-Z][A-Za-z]{1,7})"
+_ABBREVIATION = r"([A-Z][A-Za-z&]{1,7})"  # "B&O" too
 _SPELLED_OUT_ASKED = re.compile(
     rf"^\s*(?:waar\s+staat\s+(?:de\s+|het\s+)?{_ABBREVIATION}\s+voor|wat\s+betekent\s+(?:de\s+|het\s+)?{_ABBREVIATION}|"
     rf"what\s+does\s+(?:the\s+)?{_ABBREVIATION}\s+(?:stand\s+for|mean))\s*\??\s*$",
@@ -498,8 +498,8 @@ _WHAT_IS = re.compile(rf"^\s*(?:wat\s+is|what\s+is)\s+(?:de\s+|het\s+|een\s+|the
 def abbreviation_asked(question: str) -> tuple[str, bool] | None:
     """The abbreviation a question asks the meaning of, and whether it asks only what the letters stand for.
 
-    >>> abbreviation_asked("Waar staat GGD voor?"), abbreviation_asked("Wat is de WEB?")
-    (('GGD', True), ('WEB', False))
+    >>> abbreviation_asked("Waar staat GGD voor?"), abbreviation_asked("Wat is de WEB?"), abbreviation_asked("Wat betekent B&O?")
+    (('GGD', True), ('WEB', False), ('B&O', True))
     >>> abbreviation_asked("Wat is de Tomingroep?") is None, abbreviation_asked("Wat is besloten over de WEB?") is None
     (True, True)
     """

@@ -293,12 +293,15 @@ def spelled_out(abbr: str, text: str) -> str | None:
     'Ernstige Dyslexie'
     >>> spelled_out("KPMG", "het eerder besproken (KPMG) onderzoek") is None
     True
+    >>> spelled_out("POH", "Start Praktijkondersteuner huisartsen (POH-er)")
+    'Praktijkondersteuner huisartsen'
     """
     first = abbr[0].casefold()
     after = re.search(rf"\b{re.escape(abbr)}\s*\(([^()]{{3,{MAX_SPELLED_OUT_CHARS}}})\)", text)
     if after and after.group(1).strip()[0].casefold() == first:
         return " ".join(after.group(1).split())
-    before = re.search(rf"([^()\n;:,.]{{3,{MAX_SPELLED_OUT_CHARS}}}?)\s*\({re.escape(abbr)}\)", text)
+    # "Praktijkondersteuner huisartsen (POH-er)": the letters may carry a Dutch suffix in the brackets.
+    before = re.search(rf"([^()\n;:,.]{{3,{MAX_SPELLED_OUT_CHARS}}}?)\s*\({re.escape(abbr)}(?:-\w+)?\)", text)
     if not before:
         return None
     run = before.group(1).split()
