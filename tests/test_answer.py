@@ -389,10 +389,12 @@ def test_a_sentence_saying_the_answer_is_still_to_come_does_not_answer():
                                                  "nl", [hiring]).answered
     outcome = hit("e2", "De uitkomst van de evaluatie is dat de inkoop goed verliep.", section="Evaluatie", date=dt.date(2023, 1, 1))
     assert ExtractiveAnswerer(None, 0.8).answer("Wat was de uitkomst van de evaluatie?", "nl", [outcome]).answered
-    # What it is or does the documents can say before it has started (found in a fresh batch).
+    # Only a result is put off. What it is or does, what a document says about it, with whom it works:
+    # the documents say that before it has started (found in fresh batches).
     role = hit("e4", "De werving voor een praktijkondersteuner jeugd start binnenkort. "
                "Deze gaat aan de slag bij de huisartsen.", section="Pilot", date=dt.date(2022, 1, 1))
-    for question in ("Wat doet een praktijkondersteuner jeugd?", "Wat is een praktijkondersteuner jeugd?"):
+    for question in ("Wat doet een praktijkondersteuner jeugd?", "Wat is een praktijkondersteuner jeugd?",
+                     "Wat zegt de brief over de praktijkondersteuner jeugd?", "Met wie werkt de praktijkondersteuner jeugd?"):
         assert "aan de slag bij de huisartsen" in ExtractiveAnswerer(None, 0.8).answer(question, "nl", [role]).text
 
 

@@ -98,9 +98,15 @@ def gives_name(noun: str, sentence: str) -> bool:
     return re.search(named, sentence) is not None or CALLS_BY_NAME.search(sentence) is not None
 
 
-# "Wat doet een praktijkondersteuner jeugd?" asks what something is or does, which the documents can
-# describe before it has started: "De werving ... start binnenkort" does not put the answer off.
-DESCRIBES = re.compile(r"^\s*(?:wat\s+(?:doet|doen|deed|deden)|wat\s+(?:is|zijn)\s+een|what\s+(?:does|do)|what\s+is\s+an?)\b", re.I)
+# The questions a promise can put off ask for a result: "Wat was de uitkomst van de evaluatie?", "Wie
+# is aangenomen als praktijkondersteuner jeugd?". What a document says about something, what was
+# decided, what it is or does, it says before the result exists: "De werving ... start binnenkort"
+# stands beside what a praktijkondersteuner jeugd does and where.
+ASKS_RESULT = re.compile(
+    r"\b(?:uitkomst\w*|resultaat|resultaten|opbrengst\w*|opgeleverd|conclusies?|uitslag|aangenomen|benoemd|"
+    r"aangesteld|geworven|gekozen|outcomes?|results?|hired|appointed)\b",
+    re.I,
+)
 
 
 def announces(question: str, hit: Hit, sentence: str) -> bool:
@@ -109,11 +115,11 @@ def announces(question: str, hit: Hit, sentence: str) -> bool:
     It must be about the question: at least half of the question's topic words that its
     passage's heading does not already give. A question asking *when*, or what is going to
     happen, is answered by such a sentence ("U wordt in het voorjaar geïnformeerd", "De werving
-    start binnenkort"), so it never counts there; nor does one asking what something is or does.
+    start binnenkort"), so it never counts there; only one asking for a result (ASKS_RESULT) is put off.
     """
     if not STILL_TO_COME.search(sentence) or {"when", "day"} & set(wanted_cues(question)) or ASKS_AHEAD.search(question):
         return False
-    if DESCRIBES.search(question):
+    if not ASKS_RESULT.search(question):
         return False
     own = stems(question) - GENERIC_STEMS - CUE_STEMS - stems(hit.chunk.context)
     return bool(own) and len(own & stems(sentence)) >= len(own) / 2
