@@ -11,8 +11,9 @@ from regioassist.answer.citations import Citations, place_of
 from regioassist.answer.decided import SHORT_ITEM, decisions_answer
 from regioassist.answer.question import (
     ANSWER_CUES, CUE_STEMS, CUE_WEIGHT, DATES, DAY_WORDS, DECISION_QUESTION, FULL_NAME, GENERIC_STEMS, LIST_QUESTION,
-    MIN_UNKNOWN_TOPIC_CHARS, MUNICIPALITIES, UNIT_SIGNS, AnswerCue, abbreviation_asked, asked_name, counted_words, name_covered, names_in,
-    names_section, proposals_named, qualifies_document, question_parts, slot_words, spans_documents, topic_words, wanted_cues,
+    MIN_UNKNOWN_TOPIC_CHARS, MUNICIPALITIES, UNIT_SIGNS, AnswerCue, abbreviation_asked, asked_name, counted_words,
+    name_covered, names_in, names_section, proposals_named, qualifies_document, question_parts, slot_words,
+    spans_documents, topic_words, wanted_cues,
 )
 from regioassist.answer.sentences import (
     NEIGHBOUR_SHARE, RESTATES, announces, antecedent, continuation, gives_name, is_debris,
@@ -161,9 +162,8 @@ class ExtractiveAnswerer:
                               confidence=0.0)
         unmentioned = self._place_without_topic(question, language, text, citations.hits)
         if unmentioned:
-            place, topic = unmentioned
-            return Answer(question, language, False, phrases["decline_place_topic"].format(place=place, topic=topic), (),
-                          tuple(hits), confidence=0.0)
+            reason = phrases["decline_place_topic"].format(place=unmentioned[0], topic=unmentioned[1])
+            return Answer(question, language, False, reason, (), tuple(hits), confidence=0.0)
         confidence = max(h.dense_score for h in relevant)
         return Answer(question, language, True, text, citations.build(), tuple(hits), confidence=confidence)
 
@@ -345,12 +345,14 @@ class ExtractiveAnswerer:
 
         It is written out in a sentence ("... onderzoek naar Ernstige Dyslexie (ED) ..."), quoted, or in
         an agenda item's title ("Voortgang WEB (Wet Educatie Beroepsonderwijs)"), which heads the quote
-        of the item's first sentence that uses the letters ("Een POH-er heeft ..."), or else its first. Overlapping chunks may both hold it: the best-ranked is quoted.
+        of the item's first sentence that uses the letters ("Een POH-er heeft ..."), or else its first.
+        Overlapping chunks may both hold it: the best-ranked is quoted.
         """
         per_hit = [split_sentences(hit.chunk.text) for hit in hits]
         for rank, (hit, sentences) in enumerate(zip(hits, per_hit)):
             quoted = [s for s in sentences if spelled_out(abbreviation, s)][:1]
-            heading = next((t for t in (hit.chunk.section, hit.chunk.parent) if t and spelled_out(abbreviation, t)), None)
+            titles = (hit.chunk.section, hit.chunk.parent)
+            heading = next((t for t in titles if t and spelled_out(abbreviation, t)), None)
             if not quoted and heading:
                 prose = [s for s in sentences if not is_debris(s)]
                 using = [s for s in prose if re.search(rf"\b{re.escape(abbreviation)}\b", s)]
@@ -688,6 +690,7 @@ class ExtractiveAnswerer:
             dense = [float(v) for v in np.asarray(vectors) @ q]
         wants = [ANSWER_CUES[name] for name in wanted_cues(question)]
         asked = frozenset(re.findall(r"\w+", fold(question)))
+        question_stems = stems(question)
 
         def given(cue: AnswerCue, hit: Hit, sentence: str) -> float:
             if not _gives(cue, sentence, asked):
@@ -697,7 +700,7 @@ class ExtractiveAnswerer:
             # not a compliment on another subject in the same passage (the "Regio" of "Regio Gooi en
             # Vechtstreek" is no word of "Regioplan" here).
             title = stems(hit.chunk.section or "")
-            about = bool(wanted & stems(sentence)) or bool(title) and title <= stems(question)
+            about = bool(wanted & stems(sentence)) or (bool(title) and title <= question_stems)
             return cue.weight if about else min(cue.weight, CUE_WEIGHT)
 
         scores = [
