@@ -1093,3 +1093,18 @@ def test_an_abbreviation_with_a_suffix_or_an_ampersand():
     assert answer.text.startswith('In de documenten staat POH voor "Praktijkondersteuner huisartsen":')
     assert "- Een POH-er heeft de kennis om te helpen. [1]" in answer.text  # the item's sentence that uses the letters
     assert answerer.answer("Wat betekent B&O?", "nl", [poh]).text.endswith("ze schrijven B&O nergens voluit.")
+
+
+def test_each_domain_of_a_meeting_lists_its_own_mededelingen():
+    """Found in a fresh batch: "Welke mededelingen waren er in februari 2023?" listed one domain's, as the
+    "Mededelingen" of the meeting's domains were one item to the answerer (same document, same title)."""
+    health = hit("m1", "De Regio Deal is niet gehonoreerd. Er komt een nieuwe subsidieronde. Hilversum deed mee met twee "
+                 "projecten. De aanvraag miste samenhang met andere deals. Een nieuwe aanvraag kan later worden gedaan. "
+                 "De regio Utrecht diende de aanvraag in.", section="Mededelingen",
+                 date=dt.date(2023, 2, 23), domain="Gezondheid en Ondersteuning")
+    work = hit("m2", "Mirjam Havinga heeft middelen voor Zorgstart vrijgegeven.", section="Mededelingen",
+               date=dt.date(2023, 2, 23), domain="Werk en Participatie")
+    work = dataclasses.replace(work, chunk=dataclasses.replace(work.chunk, source=health.chunk.source, start=500))
+    answer = ExtractiveAnswerer(None, 0.8).answer("Welke mededelingen zijn er gedaan?", "nl", [health, work])
+    assert "De Regio Deal is niet gehonoreerd." in answer.text
+    assert "Mirjam Havinga heeft middelen voor Zorgstart vrijgegeven." in answer.text

@@ -490,10 +490,11 @@ class ExtractiveAnswerer:
             candidates = [c for c in candidates if id(c[1]) in named and len(c[2]) >= 25]
             # Items of their own ("Carin Ogier", "KPMG-onderzoek" under "Mededelingen") each open with
             # what they announce: every item's first sentence comes before any item's second.
-            def item(c: tuple[int, Hit, str]) -> tuple[str, str | None]:
-                return c[1].chunk.source, c[1].chunk.section
+            # One document's domains each have their "Mededelingen": the domain tells them apart.
+            def item(c: tuple[int, Hit, str]) -> tuple[str, str | None, str | None]:
+                return c[1].chunk.source, c[1].chunk.domain, c[1].chunk.section
 
-            opening: dict[tuple[str, str | None], str] = {}
+            opening: dict[tuple[str, str | None, str | None], str] = {}
             for c in sorted(candidates, key=lambda c: c[1].chunk.start):
                 opening.setdefault(item(c), c[2])
             candidates.sort(key=lambda c: (opening[item(c)] != c[2], c[1].chunk.start, c[0]))
