@@ -216,7 +216,7 @@ class ExtractiveAnswerer:
             parts = splitter.split(folded)
             if len(parts) < 2:
                 continue
-            if not any(all(part in text or stems(part) & self._word_stems(text) for part in parts) for text in passages):
+            if not any(self._holds_parts(parts, text) for text in passages):
                 unjoined.append(word)
         return unjoined
 
@@ -265,12 +265,16 @@ class ExtractiveAnswerer:
 
     def _mentions(self, word: str, text: str) -> bool:
         """Does ``text`` (folded) hold ``word``, whole, stemmed or in all the parts of its compound?"""
-        known = self._word_stems(text)
-        if stems(word) <= known:
+        if stems(word) <= self._word_stems(text):
             return True
         splitter = self._splitter()
         parts = splitter.split(fold(word)) if splitter is not None else ()
-        return len(parts) >= 2 and all(stems(part) <= known or part in text for part in parts)
+        return len(parts) >= 2 and self._holds_parts(parts, text)
+
+    def _holds_parts(self, parts: Sequence[str], text: str) -> bool:
+        """Does ``text`` (folded) hold every one of a compound's ``parts``, as written or stemmed?"""
+        known = self._word_stems(text)
+        return all(part in text or stems(part) & known for part in parts)
 
     def foreign_words(self, question: str, language: str) -> list[str]:
         """The words of a Dutch question's topic that the indexed documents never use (see below)."""
@@ -515,8 +519,7 @@ class ExtractiveAnswerer:
             # A name that says which document is meant ("de raadsinformatiebrief van Huizen") is no
             # topic the other documents must mention.
             topical = [name for name in names_in(question) if not qualifies_document(question, name)]
-            about = stems(topic_words(question)) - GENERIC_STEMS
-            mentions = [bool(about & self._word_stems(fold(c[2]))) for c in candidates]
+            mentions = [bool(topic & self._word_stems(fold(c[2]))) for c in candidates]
             eligible = _best_per_source(candidates, scores, topical, proposals_named(question), mentions)
             limit = SENTENCES_PER_SOURCE * MAX_SOURCES
         chosen: list[int] = []
