@@ -620,6 +620,15 @@ def test_a_list_that_runs_on_into_the_next_chunk_is_quoted_whole_in_order():
          "Voor de uitvoering van het programma slaan gemeenten de handen ineen. "
          "Het programma is van de gemeenten Blaricum, Huizen en Laren en de Regio.",
          "Blaricum, Huizen en Laren", "handen ineen"),
+        # the municipalities, though the other sentences repeat every word of the region's name
+        ("Welke gemeenten vallen onder de Regio Gooi en Vechtstreek?", "Inzet capaciteit",
+         "De Regio Gooi en Vechtstreek is een ondernemende regio. In de regio Gooi en Vechtstreek werken gemeenten "
+         "samen. De gemeenten Blaricum, Huizen en Laren zijn de regiogemeenten van Gezond Gooi.",
+         "Blaricum, Huizen en Laren", "werken gemeenten samen"),
+        # what is done with the evaluation, not a sentence that only shares "worden gedaan"
+        ("Wat wordt er met de evaluatie van de inkoop gedaan?", "Inkoop",
+         "De resultaten van de evaluatie worden met de raden gedeeld. Escalaties worden gedaan naar de voorzitters.",
+         "met de raden gedeeld", "Escalaties"),
     ],
 )
 def test_the_sentence_that_gives_what_the_question_asks_for_is_quoted(question, section, text, quoted, left_out):

@@ -28,7 +28,8 @@ GENERIC_STEMS = stems(
     "besloten besluit besluiten beslist afgesproken afspraak afspraken vastgesteld ingestemd "
     "decided decision decisions agreed agreement resolved overleg vergadering meeting portefeuillehouders "
     "portefeuillehoudersoverleg pfho wethouders besproken voorgesteld gevraagd gezegd gesproken genoemd "
-    "vermeld said discussed mentioned zitten zit zat genomen gemaakt vinden vindt vond vonden"
+    "vermeld said discussed mentioned zitten zit zat genomen gemaakt vinden vindt vond vonden "
+    "gedaan doen doet gebeurt gebeurd"
 )
 # What a question asks for, and what a sentence must contain to answer it. A "required"
 # cue that no retrieved sentence meets means the documents do not give that information:
@@ -172,6 +173,8 @@ ANSWER_CUES["municipalities"] = AnswerCue(
     re.compile(r"\bwelke gemeenten?\b|\bwhich municipalit(?:y|ies)\b", re.I),
     re.compile(rf"\b(?:{_MUNICIPALITY_NAME})\b.*\b(?:{_MUNICIPALITY_NAME})\b"),
     False,
+    # The names are the answer: they come before sentences that repeat "Regio Gooi en Vechtstreek".
+    weight=1.0,
 )
 # Also plain Dutch words ("huizen": houses): these count only when capitalised, as a name.
 COMMON_WORD_MUNICIPALITIES = frozenset({"huizen"})
