@@ -191,6 +191,23 @@ def test_which_meetings_and_which_documents(meetings) -> None:
     assert {c.source for c in documents.citations} == {APR_2023.name, FEB_2023.name, MAR_2021.name, PROGRAMME.name}
 
 
+@pytest.mark.parametrize("question", [
+    "Wanneer is de volgende vergadering?",
+    "Wanneer is de volgende vergadering van het portefeuillehoudersoverleg?",
+    "Wanneer vergadert het overleg weer?",
+])
+def test_the_next_meeting_is_declined_with_the_newest_there_is(meetings, question: str) -> None:
+    # Minutes record meetings held; one after the newest is not in them, and no list of the past answers it.
+    answer = ask(meetings, question)
+    assert not answer.answered and not answer.citations
+    assert "geen volgende vergadering" in answer.text and "13 april 2023" in answer.text
+
+
+def test_when_the_last_meeting_was_is_a_question_about_the_meetings(meetings) -> None:
+    assert question_kind("Wanneer was de laatste vergadering?") == "meetings"
+    assert question_kind("Wanneer is het overleg over de WEB?") is None  # about the WEB
+
+
 def test_a_named_person_per_meeting(meetings) -> None:
     answer = ask(meetings, "Welke gemeente vertegenwoordigt Maarten Hoelscher?")
     assert blocks(answer)["23 februari 2023 — Overleg portefeuillehouders sociaal domein:"] == [

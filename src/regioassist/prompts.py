@@ -69,6 +69,7 @@ REQUIRED_PHRASES: dict[str, set[str]] = {
     "meeting_present_label": set(),
     "meeting_absent_label": set(),
     "meeting_unknown": {"date", "known"},
+    "meeting_next": {"date"},
 }
 
 

@@ -25,8 +25,10 @@ _KINDS: tuple[tuple[str, re.Pattern], ...] = tuple((kind, re.compile(pattern, re
                   r"files)\b.{0,40}\b(?:ge[iï]ndexeerd|index|beschikbaar|heb je|ken je|zijn er|raadplegen|inzien|"
                   r"doorzoeken|indexed|available|do you have|are there|can i)\b"),
     ("meetings", r"\b(?:welke|hoeveel|which|how many)\s+(?:\w+\s+)?(?:vergaderingen|overleggen|bijeenkomsten|"
-                 r"meetings|resum[ée]s|vergaderdata)\b|\bwanneer vergader\w*\b|\b(?:wanneer|when)\s+(?:was|waren|"
-                 r"vond|vonden|were|did|took)\s+(?:het|de|the)\s+(?:overleg\w*|vergadering\w*|meetings?)\b"),
+                 r"meetings|resum[ée]s|vergaderdata)\b|\bwanneer vergader\w*\b|\b(?:wanneer|when)\s+(?:is|was|waren|"
+                 r"vond|vonden|were|did|took)\s+(?:het|de|the)\s+(?:(?:laatste|vorige|eerste|volgende|"
+                 r"eerstvolgende|komende|last|previous|first|next|upcoming)\s+)?(?:overleg\w*|vergadering\w*|"
+                 r"meetings?)\b"),
     ("email", r"\be-?mail ?(?:adres\w*|address\w*)|\b(?:wat|what)(?: is|'s) (?:het|de|haar|zijn|her|his|the) "
               r"e-?mail\b|\be-?mail (?:van|of) (?:de|het|the)\b"),
     ("contact", r"\bcontact ?perso(?:o?n)\w*|\bpoint of contact\b"),
@@ -60,6 +62,11 @@ _WHO = re.compile(r"\b(?:wie|who|welke|which|namen|names|lijst|list|hoeveel|how 
 # "Wie volgt X op en welke portefeuille heeft zij?": two questions; each must be about the meetings.
 _SECOND_QUESTION = re.compile(r"\s+(?:en|and|maar|but)\s+(?=(?:wie|wat|welke|waar|wanneer|hoe|waarom|who|what|"
                               r"which|where|when|how|why)\b)", re.I)
+# "Wanneer is de volgende vergadering?", "Wanneer vergadert het overleg weer?": a meeting after the newest.
+_NEXT_MEETING = re.compile(
+    r"\b(?:volgende|eerstvolgende|komende|next|upcoming)\s+(?:\w*overleg\w*|vergadering\w*|bijeenkomst\w*|pfho|"
+    r"meetings?)\b|\bwanneer\s+vergader\w*\b.*\bweer\b|\bwhen\b.*\bmeets? again\b", re.I,
+)
 _ASKS_WHEN = re.compile(r"\b(?:wanneer|when|op welke datum|on what date)\b", re.I)
 _ENGLISH_MONTHS = "january february march april may june july august september october november december".split()
 _MONTH = {m: i % 12 + 1 for i, m in enumerate(MONTHS + _ENGLISH_MONTHS)}
@@ -120,6 +127,8 @@ def question_kind(question: str) -> str | None:
             return "present"  # "Wie vertegenwoordigde Laren?": who came from Laren
         if kind == "role" or (kind in ("absent", "present") and not _WHO.search(question)):
             continue  # these need a named person, decided with the names in the index: see _kind
+        if kind == "meetings" and topic_words(pattern.sub(" ", question)):
+            return None  # "Wanneer is het overleg over de WEB?" asks about the WEB
         if kind == "agenda" and (topic_words(pattern.sub(" ", question)) or _ASKS_WHEN.search(question)):
             return None  # "welke punten zijn besproken over X" is about X; "wanneer staat X op de agenda?" too
         if kind == "decisions" and _has_topic(question):
@@ -192,6 +201,12 @@ def answer_from_structure(
     fitting = _named_times(question, [r for r in meetings if _fits(r, filters)])
     if kind == "meetings":
         fitting = [r for r in fitting if r.is_meeting]
+        dates = [r.date for r in meetings if r.is_meeting and r.date]
+        if _NEXT_MEETING.search(question) and dates:
+            # The documents are minutes of meetings held: a later one is not in them.
+            newest = format_date(max(dates), language)
+            return Answer(question, language, False, phrases[language]["meeting_next"].format(date=newest), (), (),
+                          confidence=0.0)
     elif kind != "documents":
         if any(r.outline is None for r in fitting if r.is_meeting):
             return None  # indexed before outlines were stored: retrieval answers as it did
