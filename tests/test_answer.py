@@ -1117,3 +1117,15 @@ def test_each_domain_of_a_meeting_lists_its_own_mededelingen():
     answer = ExtractiveAnswerer(None, 0.8).answer("Welke mededelingen zijn er gedaan?", "nl", [health, work])
     assert "De Regio Deal is niet gehonoreerd." in answer.text
     assert "Mirjam Havinga heeft middelen voor Zorgstart vrijgegeven." in answer.text
+
+
+def test_the_item_titled_with_the_questions_word_answers_not_one_sharing_its_other_words():
+    verblijf = hit("v", "Op basis daarvan wordt een nieuwe inkoop uitgevoerd. De tarieven worden herzien.",
+                   section="Verblijf", date=dt.date(2021, 3, 18))
+    dyslexia = hit("d", "Uit onderzoek blijkt dat de instroom hoger is dan verwacht. Daarom worden voorstellen gedaan.",
+                   section="Inkoop poortwachtersfunctie ernstige dyslexie", date=dt.date(2023, 2, 23))
+    answer = ExtractiveAnswerer(None, 0.8).answer(
+        "Waarom is er een nieuwe inkoop voor dyslexie nodig?", "nl", [verblijf, dyslexia]
+    )
+    assert "instroom hoger" in answer.text and "nieuwe inkoop uitgevoerd" not in answer.text
+

@@ -472,6 +472,7 @@ class ExtractiveAnswerer:
             # Tomingroep, not by "Portefeuillehouders staan hier open voor." in another item's announcements.
             covering = [c for c in candidates if any(name_covered(n, fold(c[1].chunk.indexed_text)) for n in named)]
             candidates = covering or candidates
+        candidates = _in_titled_items(question, language, candidates)
         if not candidates:
             return []
         many = LIST_QUESTION.search(question) is not None
@@ -779,6 +780,33 @@ def _things_named(question: str, language: str) -> list[str]:
     return [
         name for name in names_in(question)
         if fold(name) not in MUNICIPALITIES and not (stems(name) and stems(name) <= GENERIC_STEMS)
+    ]
+
+
+def _in_titled_items(
+    question: str, language: str, candidates: list[tuple[int, Hit, str]]
+) -> list[tuple[int, Hit, str]]:
+    """The candidates less their passages that another passage outdoes on the question's item words.
+
+    A passage drops out when another holds as many of the question's words and more of those
+    that title an item read: "Waarom is er een nieuwe inkoop voor dyslexie nodig?" read the item
+    "Inkoop poortwachtersfunctie ernstige dyslexie"; an item on the inkoop of verblijf shares
+    "nieuwe inkoop", but not "dyslexie".
+    """
+    if language != "nl" or spans_documents(question):
+        return candidates
+    topic = {s for s in stems(question) - GENERIC_STEMS - CUE_STEMS if len(s) >= 5}
+    titled = {s for s in topic if any(s in stems(c[1].chunk.section or "") for c in candidates)}
+    if not titled:
+        return candidates
+    held = {}
+    for _, hit, _ in candidates:
+        if id(hit) not in held:
+            words = stems(hit.chunk.indexed_text)
+            held[id(hit)] = (len(topic & words), len(titled & words))
+    return [
+        c for c in candidates
+        if not any(all_ >= held[id(c[1])][0] and title > held[id(c[1])][1] for all_, title in held.values())
     ]
 
 
