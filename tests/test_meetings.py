@@ -127,6 +127,16 @@ def test_present_from_one_municipality(meetings) -> None:
     assert "Roland Boom (Huizen, Onderwijs)" in bullets(nobody)
 
 
+def test_who_holds_a_portfolio_is_read_from_the_portfolios_beside_the_names(meetings) -> None:
+    answer = ask(meetings, "Welke wethouder gaat over jeugd in Huizen in februari 2023?")
+    assert bullets(answer) == ["Fleur van der Kleij (Huizen, Jeugd)"]
+    assert ask(meetings, "Wie is de wethouder onderwijs van Hilversum in februari 2023?") is not None
+    # None of the place holds it: the place's people, with what they do hold.
+    laren = ask(meetings, "Welke wethouder gaat over zorg in Laren in februari 2023?")
+    assert bullets(laren) == ["Flip de Groot (Laren)"]
+    assert question_kind("Wie gaat over de inkoop van jeugdhulp?") is None  # a task, not a portfolio
+
+
 def test_an_empty_list_is_quoted_as_it_stands() -> None:
     college = build_meetings(_index([FIXTURES / "besluitenlijst_college_2022-04-12.txt"]).all_chunks())
     answer = ask(college, "Wie waren er afwezig?")

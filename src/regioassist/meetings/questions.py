@@ -8,7 +8,7 @@ from typing import Sequence
 
 from regioassist.answer import Citations, format_date, names_municipality, topic_words
 from regioassist.meetings.records import MeetingRecord
-from regioassist.meetings.writer import HEADER_FIELDS, Writer
+from regioassist.meetings.writer import HEADER_FIELDS, Writer, portfolio_asked
 from regioassist.metadata import MONTHS
 from regioassist.models import Answer
 from regioassist.prompts import DEFAULT_PHRASES, load_phrases
@@ -111,7 +111,7 @@ def unknown_meeting(question: str, meetings: Sequence[MeetingRecord], language: 
 
 def may_ask_about_meetings(question: str) -> bool:
     """A cheap first test: could ``question`` be about the meetings themselves?"""
-    return any(pattern.search(question) for _, pattern in _KINDS)
+    return any(pattern.search(question) for _, pattern in _KINDS) or bool(portfolio_asked(question))
 
 
 def question_kind(question: str) -> str | None:
@@ -120,6 +120,8 @@ def question_kind(question: str) -> str | None:
     >>> question_kind("Wie waren afwezig bij het overleg van februari 2023?"), question_kind("Wat kost verblijf?")
     ('absent', None)
     """
+    if portfolio_asked(question):
+        return "present"  # the header lists each one's portfolio
     for kind, pattern in _KINDS:
         if not pattern.search(question):
             continue

@@ -21,6 +21,28 @@ PROCEDURAL_DECISION = re.compile(
     r"^(?:(?!\bvoorstel).)*\b(?:agenda|resum[eé]|conformstuk\w*|verslag|notulen)\b[^.]*\bvast(?:gesteld|stellen)?\b",
     re.I,
 )
+# "Welke wethouder gaat over jeugd in Hilversum?", "Wie heeft onderwijs in portefeuille?": who holds
+# a portfolio, read from the portfolios the header lists beside each name.
+_PORTFOLIO_ASKED = re.compile(
+    r"\b(?:wethouders?|portefeuillehouders?|bestuurders?|wie|who|alderm[ae]n)\b.{0,40}?\b(?:gaat|gaan|ging|gingen)\s+over\b"
+    r"|\bin (?:zijn |haar |de )?portefeuille\b|\b(?:wethouder|portefeuillehouder|alderman)\s+(?:van |voor )?"
+    r"(?=jeugd|onderwijs|zorg|wmo|werk|participatie|inkomen|gezondheid)|\bresponsible for\b",
+    re.I,
+)
+_PORTFOLIO_WORDS = re.compile(r"\b(?:jeugd|onderwijs|zorg|wmo|werk|participatie|inkomen|gezondheid|ondersteuning)\b", re.I)
+
+
+def portfolio_asked(question: str) -> list[str]:
+    """The portfolios a question asks the holder of ([] when it asks no such thing).
+
+    >>> portfolio_asked("Welke wethouder gaat over jeugd in Hilversum?"), portfolio_asked("Wie gaat over de jeugdhulp?")
+    (['jeugd'], [])
+    """
+    if not _PORTFOLIO_ASKED.search(question):
+        return []
+    return [w.lower() for w in _PORTFOLIO_WORDS.findall(question)]
+
+
 # The header fields a question can ask for, by the kind of question.
 HEADER_FIELDS = {"contact": "contactpersoon", "email": "email", "kenmerk": "kenmerk", "confidential": "vertrouwelijk"}
 
@@ -85,6 +107,7 @@ class Writer:
         places = {p.municipality for r in records for p in r.outline.present + r.outline.absent if p.municipality}
         town = next((m for m in sorted(places) if re.search(rf"\b{re.escape(m)}\b", question)), None)
         key = f"meeting_{kind}_from" if town else f"meeting_{kind}"
+        asked = portfolio_asked(question) if kind == "present" else []
 
         def names(record: MeetingRecord) -> list[str] | None:  # whose body mentions count, with a town
             listed: tuple[Person, ...] = getattr(record.outline, kind)
@@ -105,6 +128,9 @@ class Writer:
             listed: tuple[Person, ...] = getattr(record.outline, kind)
             quote = record.outline.line("aanwezig" if kind == "present" else "afwezig")
             shown = [p for p in listed if not town or p.municipality == town]
+            # Those who hold the portfolio asked about, of the place asked about; all of them when none does.
+            holders = [p for p in shown if p.portfolio and any(re.search(rf"\b{w}\b", p.portfolio, re.I) for w in asked)]
+            shown = holders or shown
             lines = [self._place(record)]
             if not quote:
                 lines.append(self.phrases["meeting_not_given"])
