@@ -1129,3 +1129,17 @@ def test_the_item_titled_with_the_questions_word_answers_not_one_sharing_its_oth
     )
     assert "instroom hoger" in answer.text and "nieuwe inkoop uitgevoerd" not in answer.text
 
+
+def test_what_a_programme_is_about_is_not_a_sentence_sharing_only_goes_about(real_embedder):
+    # "gaat ... over" frames the question: with the programme's name in the passage's context, the
+    # sentence closest in meaning answers, not "Normaliseren gaat ook over ...".
+    programme = hit(
+        "p", "Normaliseren gaat ook over het accepteren dat opgroeien met vallen en opstaan gaat. "
+        "Met het programma willen we bereiken dat jeugdigen zich kunnen ontwikkelen en dat er passende jeugdzorg is.",
+        section="Programma", date=dt.date(2022, 3, 1),
+    )
+    answer = ExtractiveAnswerer(real_embedder, 0.8, max_sentences=1).answer(
+        "Waar gaat het programma Jeugd & Onderwijs over?", "nl", [programme]
+    )
+    assert "willen we bereiken" in answer.text and "Normaliseren" not in answer.text
+

@@ -29,7 +29,7 @@ GENERIC_STEMS = stems(
     "decided decision decisions agreed agreement resolved overleg vergadering meeting portefeuillehouders "
     "portefeuillehoudersoverleg pfho wethouders besproken voorgesteld gevraagd gezegd gesproken genoemd "
     "vermeld said discussed mentioned zitten zit zat genomen gemaakt vinden vindt vond vonden "
-    "gedaan doen doet gebeurt gebeurd"
+    "gedaan doen doet gebeurt gebeurd gaat gaan ging gingen"
 )
 # What a question asks for, and what a sentence must contain to answer it. A "required"
 # cue that no retrieved sentence meets means the documents do not give that information:
