@@ -1143,3 +1143,18 @@ def test_what_a_programme_is_about_is_not_a_sentence_sharing_only_goes_about(rea
     )
     assert "willen we bereiken" in answer.text and "Normaliseren" not in answer.text
 
+
+def test_a_compound_known_only_in_parts_is_decided_on_where_its_parts_stand_together():
+    # "ambulancevoorziening" is no word of the documents; the item with a decision shares only "regionaal".
+    daycare = hit(
+        "dag", "Er is een regionaal budget nodig voor de dagbesteding. Het PFHO stelt voorstel 1 en 2 vast.",
+        section="Aanpak dagbesteding", date=dt.date(2023, 2, 23), decisions=("Het PFHO stelt voorstel 1 en 2 vast.",),
+    )
+    feedback = hit(
+        "amb", "Regionale Ambulance Voorziening: er wordt onderzocht of de ambulancedienst nauwer gaat samenwerken.",
+        section="Terugkoppeling uit de bestuurlijke overleggen", date=dt.date(2023, 2, 23),
+    )
+    answerer = ExtractiveAnswerer(None, 0.8, splitter=lambda: splitter_of(daycare, feedback))
+    answer = answerer.answer("Wat heeft het PFHO besloten over de regionale ambulancevoorziening?", "nl", [daycare, feedback])
+    assert "ambulancedienst" in answer.text and "voorstel 1 en 2" not in answer.text
+

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 from regioassist.answer.citations import Citations, place_of
 from regioassist.answer.question import GENERIC_STEMS, topic_words
 from regioassist.answer.sentences import AFTER_THE_MEETING, LIST_ITEMS, PROPOSAL, is_debris, on_topic
@@ -14,11 +16,12 @@ STAND_INS = 2  # sentences sharing the most with the topic that stand in for a m
 
 def decisions_answer(
     question: str, language: str, hits: list[Hit], citations: Citations, phrases: dict[str, dict[str, str]],
-    known: frozenset[str],
+    known: frozenset[str], about: Callable[[str], bool] = lambda text: True,
 ) -> str | None:
     """The decisions on the question's topic, meeting by meeting in date order; None when no hit records one.
 
-    ``known`` holds the stems of the documents' words: only those can find an item.
+    ``known`` holds the stems of the documents' words: only those can find an item. ``about`` says
+    whether a passage's text holds what the topic names beyond them (a compound's parts).
     """
     # The words after "over" name the topic; the rest may only scope it ("in de laatste
     # vergadering", "vóór 2022"), and the retrieval filters already applied that scope.
@@ -28,7 +31,7 @@ def decisions_answer(
         topic &= known
     by_item: dict[tuple[str, str | None], list[Hit]] = {}
     for hit in hits:
-        if hit.chunk.decisions and (not topic or on_topic(topic, hit.chunk.indexed_text)):
+        if hit.chunk.decisions and (not topic or on_topic(topic, hit.chunk.indexed_text)) and about(hit.chunk.indexed_text):
             by_item.setdefault((hit.chunk.source, hit.chunk.section), []).append(hit)
     if not by_item:
         return None

@@ -375,7 +375,17 @@ class ExtractiveAnswerer:
     def _decisions(self, question: str, language: str, hits: list[Hit], citations: Citations) -> str | None:
         splitter = self._splitter()
         known = self.known_stems(splitter) if splitter is not None else frozenset()
-        return decisions_answer(question, language, hits, citations, self.phrases, known)
+        # A compound the documents only know in parts ("ambulancevoorziening": "Ambulance Voorziening")
+        # is about an item that holds all its parts: the item's other words do not stand in for it.
+        compounds = [
+            word for word in words(topic_words(question))
+            if splitter is not None and not stems(word) & known and len(splitter.split(fold(word))) >= 2
+        ]
+
+        def about(text: str) -> bool:
+            return all(self._mentions(word, fold(text)) for word in compounds)
+
+        return decisions_answer(question, language, hits, citations, self.phrases, known, about)
 
     # -- factual questions ----------------------------------------------------------------
 
