@@ -625,6 +625,10 @@ def test_a_list_that_runs_on_into_the_next_chunk_is_quoted_whole_in_order():
          "De Regio Gooi en Vechtstreek is een ondernemende regio. In de regio Gooi en Vechtstreek werken gemeenten "
          "samen. De gemeenten Blaricum, Huizen en Laren zijn de regiogemeenten van Gezond Gooi.",
          "Blaricum, Huizen en Laren", "werken gemeenten samen"),
+        # the one municipality, though another sentence shares more of the question's words
+        ("Welke gemeente trekt het Regioplan?", "Inzet capaciteit",
+         "De gemeente trekt samen met de zorgverzekeraar op bij het Regioplan. Hilversum is gemandateerd "
+         "voor het opstellen van het Regioplan.", "Hilversum is gemandateerd", "zorgverzekeraar"),
         # what is done with the evaluation, not a sentence that only shares "worden gedaan"
         ("Wat wordt er met de evaluatie van de inkoop gedaan?", "Inkoop",
          "De resultaten van de evaluatie worden met de raden gedeeld. Escalaties worden gedaan naar de voorzitters.",

@@ -170,10 +170,17 @@ MUNICIPALITIES = (
 _MUNICIPALITY_NAME = "|".join(m.title() for m in MUNICIPALITIES)
 # "Welke gemeenten doen mee aan ...?" is answered by the sentence that names municipalities.
 ANSWER_CUES["municipalities"] = AnswerCue(
-    re.compile(r"\bwelke gemeenten?\b|\bwhich municipalit(?:y|ies)\b", re.I),
+    re.compile(r"\bwelke gemeenten\b|\bwhich municipalities\b", re.I),
     re.compile(rf"\b(?:{_MUNICIPALITY_NAME})\b.*\b(?:{_MUNICIPALITY_NAME})\b"),
     False,
     # The names are the answer: they come before sentences that repeat "Regio Gooi en Vechtstreek".
+    weight=1.0,
+)
+# "Welke gemeente trekt het Regioplan?" is answered by the sentence that names one.
+ANSWER_CUES["municipality"] = AnswerCue(
+    re.compile(r"\bwelke gemeente\b|\bwhich municipality\b", re.I),
+    re.compile(rf"\b(?:{_MUNICIPALITY_NAME})\b"),
+    False,
     weight=1.0,
 )
 # Also plain Dutch words ("huizen": houses): these count only when capitalised, as a name.
