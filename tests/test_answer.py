@@ -615,6 +615,10 @@ def test_a_list_that_runs_on_into_the_next_chunk_is_quoted_whole_in_order():
          "BaanTalent is een samenwerking van vier organisaties. De website van BaanTalent gaat in maart live. "
          "Het overleg is positief over deze samenwerking. http://www.baantalentgv.nl/",
          "positief over deze samenwerking", "website"),
+        # a standpoint is what the aldermen want, not who joined the item
+        ("Wat is het standpunt van de portefeuillehouders over de evaluatie van de inkoop?", "Evaluatie inkoop",
+         "Jeroen Bigot sluit vanuit het directieoverleg bij dit agendapunt aan. De wethouders willen een kleine evaluatie.",
+         "willen een kleine evaluatie", "Jeroen Bigot"),
         # the municipalities, named
         ("Welke gemeenten doen mee aan het programma?", "Inleiding",
          "Voor de uitvoering van het programma slaan gemeenten de handen ineen. "

@@ -127,6 +127,7 @@ ANSWER_CUES = {
     # "Wat vond het overleg van X?" is answered by the sentence that gives a judgement.
     "opinion": AnswerCue(
         re.compile(r"\b(?:wat (?:vond|vonden|vindt|vinden)|hoe (?:kijkt|kijken|keek|keken|staat|staan|stond|stonden)\b.*\btegen"
+                   r"|standpunt\w*|mening|(?:wat|hoe) (?:denkt|denken|dacht|dachten)"
                    r"|what did \w+(?: \w+)? think|how did \w+(?: \w+)? view)\b", re.I),
         re.compile(r"\b(?:positief|negatief|tevreden|ontevreden|blij|enthousiast|kritisch|bezorgd|zorgen|waardeert|"
                    r"waardering|complimenteert|compliment\w*|steunt|ondersteunt|onderschrijft|staat achter|"
