@@ -1166,3 +1166,15 @@ def test_a_compound_known_only_in_parts_is_decided_on_where_its_parts_stand_toge
     answer = answerer.answer("Wat heeft het PFHO besloten over de regionale ambulancevoorziening?", "nl", [daycare, feedback])
     assert "ambulancedienst" in answer.text and "voorstel 1 en 2" not in answer.text
 
+
+def test_a_question_word_meets_the_compound_it_begins_though_the_rest_is_no_word_of_the_documents():
+    # "toekomstbestendigheid" cannot be split ("bestendigheid" is no word here), yet it is about the toekomst.
+    item = hit("hh", "Er wordt een overleg ingepland over de toekomstbestendigheid van de huishoudelijke hulp.",
+               section="Toekomstbestendige huishoudelijke hulp", date=dt.date(2023, 2, 23))
+    other = hit("ev", "Het gaat om de contracten voor hulp bij het huishouden en jeugdhulp.",
+                section="Evaluatie inkoop", date=dt.date(2021, 11, 1))
+    elsewhere = hit("tk", "Een toekomst met perspectief.", section="Inleiding", date=dt.date(2022, 3, 1))
+    answerer = ExtractiveAnswerer(None, 0.8, max_sentences=1, splitter=lambda: splitter_of(item, other, elsewhere))
+    answer = answerer.answer("Wat gebeurt er met de huishoudelijke hulp in de toekomst?", "nl", [item, other])
+    assert "toekomstbestendigheid" in answer.text and "contracten" not in answer.text
+

@@ -54,6 +54,9 @@ LINKS = ("", "s", "e", "en")
 # letters make the shortest word worth splitting.
 MIN_PART = 4
 MIN_WORD = 2 * MIN_PART
+# A word that begins a longer one the parts of which are not all known is its modifier
+# ("toekomst" in "toekomstbestendigheid") only from this length: "jeugd" or "zorg" begin too much.
+MIN_LEAD = 6
 _WORD = re.compile(r"[a-z]+")
 
 
@@ -69,6 +72,7 @@ class CompoundSplitter:
     def __init__(self, vocabulary: Iterable[str]) -> None:
         self.vocabulary = frozenset(vocabulary)
         self.split = lru_cache(maxsize=65536)(self._split)
+        self._leading: dict[str, tuple[str, ...]] = {}
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> "CompoundSplitter":
@@ -76,6 +80,21 @@ class CompoundSplitter:
         stop = _stopwords()
         words = {w for text in texts for w in _WORD.findall(fold(text))}
         return cls(w for w in words if len(w) >= MIN_PART and w not in stop)
+
+    def leading(self, word: str) -> tuple[str, ...]:
+        """The known words of MIN_LEAD letters or more that begin ``word``, when no split of it is known.
+
+        >>> CompoundSplitter(["toekomst", "hulp"]).leading("toekomstbestendigheid")
+        ('toekomst',)
+        """
+        if word in self._leading:
+            return self._leading[word]
+        found = () if self.split(word) else tuple(
+            word[:end] for end in range(MIN_LEAD, len(word) - MIN_PART + 1) if word[:end] in self.vocabulary
+        )
+        if len(self._leading) < 65536:
+            self._leading[word] = found
+        return found
 
     def _split(self, word: str) -> tuple[str, ...]:
         """The best split of ``word`` into at least two known parts; () when there is none."""

@@ -319,6 +319,9 @@ class ExtractiveAnswerer:
         found = cached[1].get(text)
         if found is None:
             found = frozenset(stems(splitter.expand(text) if splitter is not None else text) | self._verb_stems(text))
+            if splitter is not None:
+                # "toekomst" meets "toekomstbestendigheid", whose rest no word of the documents is.
+                found |= stems(" ".join(p for word in words(fold(text)) for p in splitter.leading(word)))
             cached[1][text] = found
         return found
 
