@@ -1178,3 +1178,14 @@ def test_a_question_word_meets_the_compound_it_begins_though_the_rest_is_no_word
     answer = answerer.answer("Wat gebeurt er met de huishoudelijke hulp in de toekomst?", "nl", [item, other])
     assert "toekomstbestendigheid" in answer.text and "contracten" not in answer.text
 
+
+def test_how_often_is_answered_by_a_frequency_or_declined():
+    meeting = hit("o", "Het portefeuillehoudersoverleg is positief over BaanTalent. De raden zijn op 13 februari geïnformeerd.",
+                  section="BaanTalent", date=dt.date(2023, 2, 23))
+    declined = ExtractiveAnswerer(None, 0.8).answer("Hoe vaak vergadert het portefeuillehoudersoverleg?", "nl", [meeting])
+    assert not declined.answered and "niet hoe vaak" in declined.text
+    table = hit("t", "Overleg Toelichting Niveau Programmateamoverleg (driewekelijks) Bij alle trajecten wordt afgestemd.",
+                section="Overleggen", date=dt.date(2022, 3, 1))
+    answer = ExtractiveAnswerer(None, 0.8).answer("Hoe vaak komt het programmateamoverleg bij elkaar?", "nl", [table])
+    assert answer.answered and "driewekelijks" in answer.text
+

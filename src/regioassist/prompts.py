@@ -34,6 +34,7 @@ REQUIRED_PHRASES: dict[str, set[str]] = {
     "missing_when": set(),
     "missing_day": set(),
     "missing_duration": set(),
+    "missing_frequency": set(),
     "missing_name": set(),
     "decline_promised": set(),
     # "Waar staat WEB voor?": what a passage writes an abbreviation out as, or that none does.

@@ -91,6 +91,16 @@ ANSWER_CUES = {
         re.compile(rf"\b(?:{_MONTH_NAMES}|{_PERIODS}|(?:19|20)\d{{2}}|\d{{1,2}}[-/]\d{{1,2}})\b", re.I),
         True,
     ),
+    # "Hoe vaak vergadert het overleg?" is answered by a frequency ("vier keer per jaar", "maandelijks").
+    "frequency": AnswerCue(
+        re.compile(r"\b(?:hoe vaak|hoe dikwijls|hoeveel keer|how often|how many times)\b", re.I),
+        re.compile(
+            r"\b(?:\d+|een|twee|drie|vier|vijf|zes|acht|tien|twaalf|enkele|meerdere)\s*(?:keer|maal)\b|\b(?:\w*(?:dagelijks|"
+            r"wekelijks|maandelijks|jaarlijks)|(?:eens )?per (?:\w+ )?(?:dag|dagen|week|weken|maand|maanden|kwartaal|jaar)|"
+            r"om de (?:\w+ )?(?:week|weken|maand|maanden)|elke|iedere|daily|weekly|monthly|yearly|annually|every|times? a)\b",
+            re.I),
+        True,
+    ),
     # "Hoe lang duurt de pilot?" is answered by a duration ("een pilot voor 2 jaar"), not by a start date.
     "duration": AnswerCue(
         re.compile(r"\b(?:hoe lang|hoelang|how long|looptijd|duur)\b", re.I),
@@ -233,6 +243,8 @@ def wanted_cues(question: str) -> list[str]:
         cues.remove("number")
     if "day" in cues and "when" in cues:
         cues.remove("when")
+    if "frequency" in cues and "number" in cues:
+        cues.remove("number")  # "hoeveel keer" asks how often
     return cues
 # A question that asks for several things ("Welke mededelingen werden er gedaan?") is answered
 # with up to LIST_SENTENCES sentences instead of max_sentences.
@@ -431,6 +443,7 @@ SLOT_WORDS = 2
 _CLOSING_VERB = re.compile(r"^(?:[a-z]{2,5})?ge[a-z]{3,}[dt]$|^(?:be|ver|ont|her)[a-z]{3,}[dt]$")
 # The particle of a separable verb closes its clause: "Wanneer gaat het zwemcentrum open?", "... stelt het plan vast?".
 _VERB_PARTICLES = frozenset("af mee toe terug open vast dicht weg samen voort".split())
+_EACH_OTHER = re.compile(r"\s+(?:bij|met|aan|tegen|van|naar|over|voor|op)\s+(?:elkaar|mekaar)\b", re.I)
 # "waarover", "waarvoor": question words, never a topic.
 _QUESTION_WORD = re.compile(r"^waar(?:over|voor|mee|in|aan|op|uit|door|bij|naar|tegen|om)$", re.I)
 
@@ -456,8 +469,11 @@ def slot_words(question: str) -> str:
     ''
     >>> slot_words("Welke rol speelt de voedselbank in het programma?"), slot_words("Hoe wordt het theater in Laren betaald?")
     ('voedselbank', 'theater')
+    >>> slot_words("Hoe vaak komt het programmateamoverleg bij elkaar?")
+    'programmateamoverleg'
     """
     question = _SCOPE_TAIL.sub(lambda m: f"{m['verb'] or ''}?", question)
+    question = _EACH_OTHER.sub("", question)  # "... bij elkaar?" closes the verb ("bij elkaar komen"), names nothing
     found = list(_SLOT.finditer(question)) or list(_ARTICLE.finditer(question))
     if not found:
         return ""
