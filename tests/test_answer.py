@@ -696,6 +696,10 @@ def test_a_proposals_points_answer_what_it_asks_though_less_similar_than_its_pro
         "What is the PFHO asked to agree to in the proposal on local teams?", "en", [points, background]
     )
     assert "Instemmen met een plan van aanpak" in answer.text
+    dutch = ExtractiveAnswerer(None, 0.8).answer(
+        "Wat wordt het PFHO gevraagd in het voorstel over de lokale teams?", "nl", [points, background]
+    )
+    assert "Instemmen met een plan van aanpak" in dutch.text
     # Alone, or for a question that does not ask what is proposed, the points are too weak a match.
     alone = ExtractiveAnswerer(None, 0.8).answer("What is the PFHO asked to agree to?", "en", [points])
     assert not alone.answered

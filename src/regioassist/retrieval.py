@@ -134,6 +134,7 @@ DECISION_HEADINGS = frozenset(title_words(h) for h in (
 # alone names a document ("Wanneer adviseerde het directieoverleg over het voorstel ...?").
 _ASKS_PROPOSED = re.compile(
     r"\bgevraagd\s+(?:om\s+)?(?:\w+\s+)?te\s+\w+"  # gevraagd te besluiten / in te stemmen / om kennis te nemen
+    r"|\b(?:wat|waarmee|waarover)\s+(?:wordt|worden|werd|werden)\s+(?:\w+\s+){1,3}gevraagd\b"  # wat wordt het PFHO gevraagd
     r"|\b(?:wat|welke?)\b[^?]{0,40}\bvoorgesteld\b"  # wat wordt (er) voorgesteld
     r"|\b(?:wat|welke?)\s+(?:is|zijn|houdt|houden|behelst|behelzen|staat|staan)\s+(?:er\s+)?(?:in\s+)?"
     r"(?:het|de|dit)\s+(?:voorstel\w*|beslispunt\w*)"  # wat houdt het voorstel in, wat zijn de beslispunten
@@ -146,7 +147,11 @@ _ASKS_PROPOSED = re.compile(
 
 
 def asks_what_is_proposed(question: str) -> bool:
-    """Does ``question`` ask what is proposed, or what a body is asked to decide or agree to?"""
+    """Does ``question`` ask what is proposed, or what a body is asked to decide or agree to?
+
+    >>> asks_what_is_proposed("Wat wordt het PFHO gevraagd in het voorstel over de lokale teams?")
+    True
+    """
     return bool(_ASKS_PROPOSED.search(question))
 
 
