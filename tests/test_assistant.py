@@ -277,3 +277,23 @@ def test_a_question_that_names_its_thing_is_not_read_with_the_earlier_topic(tmp_
     assistant = Assistant(settings, index, real_embedder)
     answer = assistant.ask("Wie is de directeur van de GGD?", history=["Wat is er gezegd over de seniorenwoningen?"])
     assert answer.understood is None and "Join Us" not in answer.text
+
+
+@pytest.mark.integration
+def test_asking_of_the_documents_does_not_make_a_passage_resemble_the_question(tmp_path, real_embedder):
+    """"in de documenten" made a planning row of the programme resemble "... over de musea?" enough to quote."""
+    from pathlib import Path
+
+    from regioassist.assistant import Assistant
+    from regioassist.config import Settings
+    from regioassist.index import LocalIndex
+    from regioassist.ingest import ingest_paths
+
+    programme = next((Path(__file__).parent.parent / "documents").glob("002_*.txt"))
+    settings = Settings(index_dir=tmp_path / "index")
+    index = LocalIndex.open(settings.index_dir, settings.collection)
+    ingest_paths([programme], index, real_embedder)
+    assistant = Assistant(settings, index, real_embedder)
+    for question in ("Wat staat er in de documenten over de musea?", "Welke documenten zijn er over de musea?"):
+        assert not assistant.ask(question).answered, question
+    assert assistant.ask("Wat staat er in de documenten over de wachttijden?").answered

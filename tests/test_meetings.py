@@ -314,6 +314,7 @@ def test_documents_indexed_without_outline_are_left_to_retrieval(store) -> None:
     ("Welke onderwerpen zijn besproken in het overleg van februari 2023?", "agenda"),
     ("Welke vergaderingen zijn er?", "meetings"),
     ("Which documents are indexed?", "documents"),
+    ("Welke documenten zijn er over jeugdhulp?", None),  # what they say about jeugdhulp: retrieval
     ("Welke onderwerpen zijn besproken over jeugdhulp?", None),
     ("Wanneer moet het verbeterplan uiterlijk op de agenda staan?", None),  # asks when, not which items
     ("Het resumé van welke vergadering is vastgesteld?", None),

@@ -96,6 +96,30 @@ def without_phrase(question: str, phrase: str) -> str:
     return stripped if len(content_words(stripped)) >= 1 else question
 
 
+# "in de documenten" scopes every question (the documents are all there is to ask about), and
+# "Welke documenten gaan over X?" asks what they say about X: left in, these words make any
+# passage resemble the question ("Wat staat er in de documenten over de musea?" met a table row).
+_IN_THE_DOCUMENTS = re.compile(
+    r"\s+(?:in|volgens|uit)\s+(?:de|alle|die|deze|jouw|uw|je)\s+(?:documenten|stukken|bestanden)\b", re.I
+)
+_WHICH_DOCUMENTS = re.compile(
+    r"^\s*(?:welke|wat voor)\s+(?:documenten|stukken|bestanden)\s+(?:zijn\s+er|gaan|staan\s+er|heb\s+je|hebben\s+\w+)"
+    r"(?:\s+\w+)?\s+(?=over\b)", re.I,
+)
+
+
+def without_document_frame(question: str) -> str:
+    """``question`` without the words that only say it is asked of the documents.
+
+    >>> without_document_frame("Wat staat er in de documenten over de musea?")
+    'Wat staat er over de musea?'
+    >>> without_document_frame("Welke documenten zijn er over jeugdhulp?")
+    'Wat staat er over jeugdhulp?'
+    """
+    stripped = _WHICH_DOCUMENTS.sub("Wat staat er ", _IN_THE_DOCUMENTS.sub("", question))
+    return stripped if len(content_words(stripped)) >= 1 else question
+
+
 def standalone_question(question: str, history: Sequence[str]) -> str:
     """Make a follow-up answerable on its own by carrying the topic of the earlier turns.
 
@@ -343,6 +367,7 @@ class Assistant:
             # A time phrase the filters already apply is no topic: "sinds 2022" must not pull in
             # passages that happen to mention 2022.
             topical = without_phrase(query, reading.phrase) if reading and reading.applied and scope else query
+            topical = without_document_frame(topical)
             hits = self.retriever.retrieve(topical, top_k=self.settings.top_k, filters=scope or None)
             # A question that names its own topic ("over de inzet van boa's"), something by its
             # name ("de directeur van de GGD"; a municipality only scopes: "En in Huizen?"), or a

@@ -129,7 +129,7 @@ def question_kind(question: str) -> str | None:
             return "present"  # "Wie vertegenwoordigde Laren?": who came from Laren
         if kind == "role" or (kind in ("absent", "present") and not _WHO.search(question)):
             continue  # these need a named person, decided with the names in the index: see _kind
-        if kind == "meetings" and topic_words(pattern.sub(" ", question)):
+        if kind in ("meetings", "documents") and topic_words(pattern.sub(" ", question)):
             return None  # "Wanneer is het overleg over de WEB?" asks about the WEB
         if kind == "agenda" and (topic_words(pattern.sub(" ", question)) or _ASKS_WHEN.search(question)):
             return None  # "welke punten zijn besproken over X" is about X; "wanneer staat X op de agenda?" too
