@@ -134,6 +134,8 @@ def test_who_holds_a_portfolio_is_read_from_the_portfolios_beside_the_names(meet
     # None of the place holds it: the place's people, with what they do hold.
     laren = ask(meetings, "Welke wethouder gaat over zorg in Laren in februari 2023?")
     assert bullets(laren) == ["Flip de Groot (Laren)"]
+    # a portfolio no header lists, asked of a place: the same
+    assert bullets(ask(meetings, "Welke wethouder gaat over sport in Laren in februari 2023?")) == ["Flip de Groot (Laren)"]
     assert question_kind("Wie gaat over de inkoop van jeugdhulp?") is None  # a task, not a portfolio
 
 

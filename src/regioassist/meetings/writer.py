@@ -32,15 +32,29 @@ _PORTFOLIO_ASKED = re.compile(
 _PORTFOLIO_WORDS = re.compile(r"\b(?:jeugd|onderwijs|zorg|wmo|werk|participatie|inkomen|gezondheid|ondersteuning)\b", re.I)
 
 
+# "Welke wethouder gaat over sport in Laren?": a portfolio the header may not list, asked of a place.
+_ALDERMAN_OVER = re.compile(
+    r"(?i:\b(?:wethouders?|portefeuillehouders?)\b.{0,20}?\b(?:gaat|gaan|ging|gingen)\s+over\s+(?:de\s+|het\s+)?"
+    r"([a-z]\w+)\s+(?:in|van|uit|bij)\s+)[A-Z]"  # the place is a name
+)
+
+
 def portfolio_asked(question: str) -> list[str]:
     """The portfolios a question asks the holder of ([] when it asks no such thing).
 
     >>> portfolio_asked("Welke wethouder gaat over jeugd in Hilversum?"), portfolio_asked("Wie gaat over de jeugdhulp?")
     (['jeugd'], [])
+    >>> portfolio_asked("Welke wethouder gaat over sport in Laren?")
+    ['sport']
+    >>> portfolio_asked("Welke wethouder gaat over de inkoop van jeugdhulp?")
+    []
     """
     if not _PORTFOLIO_ASKED.search(question):
         return []
-    return [w.lower() for w in _PORTFOLIO_WORDS.findall(question)]
+    named = [w.lower() for w in _PORTFOLIO_WORDS.findall(question)]
+    if not named and (other := _ALDERMAN_OVER.search(question)):
+        named = [other.group(1).lower()]
+    return named
 
 
 # The header fields a question can ask for, by the kind of question.
