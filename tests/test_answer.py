@@ -1193,3 +1193,17 @@ def test_how_often_is_answered_by_a_frequency_or_declined():
     answer = ExtractiveAnswerer(None, 0.8).answer("Hoe vaak komt het programmateamoverleg bij elkaar?", "nl", [table])
     assert answer.answered and "driewekelijks" in answer.text
 
+
+def test_a_thing_the_documents_name_elsewhere_but_no_quoted_passage_names_is_declined():
+    projects = hit("rd", "Hilversum participeerde in de Regio Deal met de bouw van projecten voor gezond isoleren.",
+                   section="Mededelingen", date=dt.date(2023, 2, 23))
+    elsewhere = hit("sc", "Scholen kunnen kiezen uit interventies. Elke nieuwe school krijgt een budget.",
+                    section="Nationaal Programma Onderwijs", date=dt.date(2021, 3, 18))
+    answerer = ExtractiveAnswerer(None, 0.8, splitter=lambda: splitter_of(projects, elsewhere))
+    question = "Hoe staat het met de bouw van de nieuwe school in Hilversum?"
+    answer = answerer.answer(question, "nl", [projects])
+    assert not answer.answered and "school" in answer.text
+    building = hit("bw", "De bouw van de nieuwe school in Hilversum start in mei.", section="Huisvesting",
+                   date=dt.date(2023, 2, 23))
+    assert answerer.answer(question, "nl", [building]).answered
+

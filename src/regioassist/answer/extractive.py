@@ -164,6 +164,10 @@ class ExtractiveAnswerer:
         if unmentioned:
             reason = phrases["decline_place_topic"].format(place=unmentioned[0], topic=unmentioned[1])
             return Answer(question, language, False, reason, (), tuple(hits), confidence=0.0)
+        thing = self._thing_unquoted(question, language, quoted)
+        if thing:
+            return Answer(question, language, False, phrases["decline_name"].format(name=thing), (), tuple(hits),
+                          confidence=0.0)
         confidence = max(h.dense_score for h in relevant)
         return Answer(question, language, True, text, citations.build(), tuple(hits), confidence=confidence)
 
@@ -235,6 +239,23 @@ class ExtractiveAnswerer:
         if not stems(word) - GENERIC_STEMS - CUE_STEMS or fold(word) in MUNICIPALITIES:
             return True
         return self._mentions(word, text)
+
+    def _thing_unquoted(self, question: str, language: str, quoted: str) -> str | None:
+        """The thing a Dutch question asks about, when the documents use its word but no passage quoted does.
+
+        "Hoe staat het met de bouw van de nieuwe school in Hilversum?" was answered from a passage on
+        Hilversum's projects: the documents know "school", the passage never names it. The thing is the
+        longest slot word (``_names_slot``), of MIN_UNKNOWN_TOPIC_CHARS letters or more; a word the
+        documents never use is left to the unknown-word rule, which a paraphrase may pass (``quoted``
+        is the folded text of the passages quoted).
+        """
+        splitter = self._splitter()
+        if language != "nl" or splitter is None:
+            return None
+        slot = sorted(words(slot_words(question)), key=len)[-1:]
+        if not slot or len(slot[0]) < MIN_UNKNOWN_TOPIC_CHARS or fold(slot[0]) not in splitter.vocabulary:
+            return None
+        return None if self._names_slot(question, quoted) else slot[0]
 
     def _place_without_topic(
         self, question: str, language: str, text: str, quoted_from: Sequence[Hit]
