@@ -325,6 +325,10 @@ def test_documents_indexed_without_outline_are_left_to_retrieval(store) -> None:
     ("Wie vertegenwoordigde Laren in het overleg van februari 2023?", "present"),
     ("Wie zat er namens Weesp in het overleg van 18 maart 2021?", "present"),
     ("Welke wethouders uit Huizen zaten bij het overleg sociaal domein?", "present"),
+    ("Welke wethouders waren er in maart 2021?", "present"),
+    ("Welke wethouders waren er bij het overleg van februari 2023?", "present"),
+    ("Welke mensen waren er bij de lancering van BaanTalent?", None),  # an event, not the meeting
+    ("Welke wethouders waren er kritisch over de WEB?", None),
     ("Wie is er aangenomen als praktijkondersteuner jeugd in Huizen?", None),
     ("Wie zitten er in de stuurgroep BORN?", None),
     ("Welke punten zaten in het overleg van februari 2023?", None),

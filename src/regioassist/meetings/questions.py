@@ -42,7 +42,10 @@ _KINDS: tuple[tuple[str, re.Pattern], ...] = tuple((kind, re.compile(pattern, re
     ("absent", r"\b(?:afwezig\w*|afgemeld\w*|afmelding\w*|verhinderd|niet aanwezig|ontbr(?:a|e)k\w*|absent\w*|"
                r"absences?|missing|not present|(?:did not|didn't) attend)"),
     ("present", r"\b(?:aanwezig\w*|presentielijst|present|attend\w*|attendance|deelnemers|participants|"
-                r"namen deel)\b|\b(?:wie|wethouders?|portefeuillehouders?|mensen|personen|bestuurders?)\b.{0,40}"
+                r"namen deel)\b|\b(?:welke|which)\s+(?:wethouders|portefeuillehouders|bestuurders|mensen|personen)\s+"
+                r"(?:waren|zijn|were)\s+(?:er\s+|there\s+)?(?:bij|in|op|tijdens|at)\s+(?:(?:het|de|dat|die|the)\s+(?:\w+\s+)?"
+                r"(?:\w*overleg|vergadering|pfho|meeting)\b|(?:\d{1,2}\s+)?(?:januari|februari|maart|april|mei|juni|juli|"
+                r"augustus|september|oktober|november|december|(?:19|20)\d\d)\b)|\b(?:wie|wethouders?|portefeuillehouders?|mensen|personen|bestuurders?)\b.{0,40}"
                 r"\b(?:zat|zaten|zit|zitten)\b(?:\s+\w+){0,3}\s+(?:bij|in|aan)\s+(?:het|de|dat|die)\s+(?:\w+\s+)?"
                 r"(?:overleg|vergadering|pfho)\b"),
     # "Wat is er in februari 2023 besloten?": every decision of the meetings in scope (only without a
