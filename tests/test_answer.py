@@ -1208,3 +1208,15 @@ def test_a_thing_the_documents_name_elsewhere_but_no_quoted_passage_names_is_dec
                    date=dt.date(2023, 2, 23))
     assert answerer.answer(question, "nl", [building]).answered
 
+
+def test_across_times_a_passage_that_never_names_the_thing_asked_about_is_left_out():
+    early = hit("v21", "De portefeuillehouders onderschrijven de lijn om verblijf nog 1 jaar te houden zoals het is.",
+                section="Verblijf", date=dt.date(2021, 3, 18))
+    rows = hit("row", "2024 Wachttijden aansluiten bij de landelijke aanpak wachttijden 2023.", section="Monitoring",
+               date=dt.date(2022, 3, 1))
+    late = hit("v23", "In 2023 kiezen de portefeuillehouders voor een aanpak in kleine stappen voor verblijf.",
+               section="Jeugdhulp met verblijf", date=dt.date(2023, 2, 23))
+    answerer = ExtractiveAnswerer(None, 0.8, splitter=lambda: splitter_of(early, rows, late))
+    answer = answerer.answer("Wat is het verschil tussen 2021 en 2023 in de aanpak van verblijf?", "nl", [early, rows, late])
+    assert "1 jaar" in answer.text and "kleine stappen" in answer.text and "Wachttijden" not in answer.text
+

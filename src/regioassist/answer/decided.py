@@ -31,7 +31,8 @@ def decisions_answer(
         topic &= known
     by_item: dict[tuple[str, str | None], list[Hit]] = {}
     for hit in hits:
-        if hit.chunk.decisions and (not topic or on_topic(topic, hit.chunk.indexed_text)) and about(hit.chunk.indexed_text):
+        text = hit.chunk.indexed_text
+        if hit.chunk.decisions and (not topic or on_topic(topic, text)) and about(text):
             by_item.setdefault((hit.chunk.source, hit.chunk.section), []).append(hit)
     if not by_item:
         return None

@@ -10,10 +10,10 @@ import numpy as np
 from regioassist.answer.citations import Citations, place_of
 from regioassist.answer.decided import SHORT_ITEM, decisions_answer
 from regioassist.answer.question import (
-    ANSWER_CUES, CUE_STEMS, CUE_WEIGHT, DATES, DAY_WORDS, DECISION_QUESTION, FULL_NAME, GENERIC_STEMS, LIST_QUESTION,
-    MIN_UNKNOWN_TOPIC_CHARS, MUNICIPALITIES, UNIT_SIGNS, AnswerCue, abbreviation_asked, asked_name, counted_words,
-    name_covered, names_in, names_section, proposals_named, qualifies_document, question_parts, slot_words,
-    spans_documents, topic_words, wanted_cues,
+    ANSWER_CUES, CUE_STEMS, CUE_WEIGHT, DATES, DAY_WORDS, DECISION_QUESTION, DOCUMENT_KINDS, FULL_NAME, GENERIC_STEMS,
+    LIST_QUESTION, MIN_UNKNOWN_TOPIC_CHARS, MUNICIPALITIES, UNIT_SIGNS, AnswerCue, abbreviation_asked, asked_name,
+    counted_words, name_covered, names_in, names_section, proposals_named, qualifies_document, question_parts,
+    slot_words, spans_documents, topic_words, wanted_cues,
 )
 from regioassist.answer.sentences import (
     NEIGHBOUR_SHARE, RESTATES, announces, antecedent, continuation, gives_name, is_debris,
@@ -555,6 +555,17 @@ class ExtractiveAnswerer:
             # topic the other documents must mention.
             topical = [name for name in names_in(question) if not qualifies_document(question, name)]
             mentions = [bool(topic & self._word_stems(fold(c[2]))) for c in candidates]
+            if sum(bool(pattern.search(question)) for pattern, _ in DOCUMENT_KINDS) < 2:
+                # Across times, not named documents: a document whose passages never name the thing asked
+                # about says nothing about it ("... tussen 2021 en 2023 in de aanpak van verblijf?").
+                head = sorted(words(topic_words(question) or slot_words(question)), key=len)[-1:]
+                if head and not stems(head[0]) <= GENERIC_STEMS:
+                    held = {id(c[1]) for c in candidates if self._mentions(head[0], fold(c[1].chunk.indexed_text))}
+                    if held:
+                        keep = [i for i, c in enumerate(candidates) if id(c[1]) in held]
+                        candidates = [candidates[i] for i in keep]
+                        scores = [scores[i] for i in keep]
+                        mentions = [mentions[i] for i in keep]
             eligible = _best_per_source(candidates, scores, topical, proposals_named(question), mentions)
             limit = SENTENCES_PER_SOURCE * MAX_SOURCES
         chosen: list[int] = []

@@ -45,7 +45,8 @@ _KINDS: tuple[tuple[str, re.Pattern], ...] = tuple((kind, re.compile(pattern, re
                 r"namen deel)\b|\b(?:welke|which)\s+(?:wethouders|portefeuillehouders|bestuurders|mensen|personen)\s+"
                 r"(?:waren|zijn|were)\s+(?:er\s+|there\s+)?(?:bij|in|op|tijdens|at)\s+(?:(?:het|de|dat|die|the)\s+(?:\w+\s+)?"
                 r"(?:\w*overleg|vergadering|pfho|meeting)\b|(?:\d{1,2}\s+)?(?:januari|februari|maart|april|mei|juni|juli|"
-                r"augustus|september|oktober|november|december|(?:19|20)\d\d)\b)|\b(?:wie|wethouders?|portefeuillehouders?|mensen|personen|bestuurders?)\b.{0,40}"
+                r"augustus|september|oktober|november|december|(?:19|20)\d\d)\b)"
+                r"|\b(?:wie|wethouders?|portefeuillehouders?|mensen|personen|bestuurders?)\b.{0,40}"
                 r"\b(?:zat|zaten|zit|zitten)\b(?:\s+\w+){0,3}\s+(?:bij|in|aan)\s+(?:het|de|dat|die)\s+(?:\w+\s+)?"
                 r"(?:overleg|vergadering|pfho)\b"),
     # "Wat is er in februari 2023 besloten?": every decision of the meetings in scope (only without a
