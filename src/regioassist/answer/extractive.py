@@ -244,18 +244,27 @@ class ExtractiveAnswerer:
         """The thing a Dutch question asks about, when the documents use its word but no passage quoted does.
 
         "Hoe staat het met de bouw van de nieuwe school in Hilversum?" was answered from a passage on
-        Hilversum's projects: the documents know "school", the passage never names it. The thing is the
-        longest slot word (``_names_slot``), of MIN_UNKNOWN_TOPIC_CHARS letters or more; a word the
-        documents never use is left to the unknown-word rule, which a paraphrase may pass (``quoted``
-        is the folded text of the passages quoted).
+        Hilversum's projects: the documents know "school", the passage never names it; "eenzaamheid onder
+        ouderen" from a passage on lonely young people. The thing is the longest slot word
+        (``question.slot_words``) but an inflected adjective before another ("nieuwe school" -> "school"), of
+        MIN_UNKNOWN_TOPIC_CHARS letters or more; a word the documents never use, in any form, is left to
+        the unknown-word rule, which a paraphrase may pass. ``quoted`` is the folded text of the passages
+        quoted; the noun stands in it whole, stemmed or in all the parts of its compound.
         """
         splitter = self._splitter()
         if language != "nl" or splitter is None:
             return None
-        slot = sorted(words(slot_words(question)), key=len)[-1:]
-        if not slot or len(slot[0]) < MIN_UNKNOWN_TOPIC_CHARS or fold(slot[0]) not in splitter.vocabulary:
+        slot = words(slot_words(question))
+        # An inflected adjective before another word ("nieuwe school", "tijdelijke steun") is no thing.
+        nouns = [w for i, w in enumerate(slot) if not (i + 1 < len(slot) and w.lower().endswith("e"))]
+        noun = max(nouns, key=len, default="")
+        if len(noun) < MIN_UNKNOWN_TOPIC_CHARS:
             return None
-        return None if self._names_slot(question, quoted) else slot[0]
+        if not stems(noun) - GENERIC_STEMS - CUE_STEMS or fold(noun) in MUNICIPALITIES:
+            return None
+        if fold(noun) not in splitter.vocabulary and not stems(noun) & self.known_stems(splitter):
+            return None
+        return None if self._mentions(noun, quoted) else noun
 
     def _place_without_topic(
         self, question: str, language: str, text: str, quoted_from: Sequence[Hit]

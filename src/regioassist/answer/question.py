@@ -434,7 +434,7 @@ def _trails(word: str) -> bool:
 
 # The thing a question asks about stands after its last preposition: "Wie is de voorzitter van de
 # voetbalclub?", "Welke maatregelen zijn er tegen overstromingen?".
-_SLOT = re.compile(r"\b(?:over|van|voor|tegen|naar|met|bij|rond(?:om)?|omtrent|inzake)\s+(?:de |het |een )?", re.I)
+_SLOT = re.compile(r"\b(?:over|van|voor|tegen|naar|met|bij|onder|rond(?:om)?|omtrent|inzake)\s+(?:de |het |een )?", re.I)
 _ARTICLE = re.compile(r"\b(?:de|het|een)\s+", re.I)  # without a preposition: "Welke subsidie krijgt het theater?"
 # A longer tail is a description or a clause ("... van de grote landelijke patiëntenvereniging",
 # "... kinderen op school"); measured on eval/, 3 also declined three answerable questions.
