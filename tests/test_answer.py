@@ -1217,6 +1217,12 @@ def test_a_group_after_onder_is_the_thing_and_an_adjective_before_a_noun_is_not(
     elderly = answerer.answer("Wat wordt er gedaan aan eenzaamheid onder ouderen?", "nl", [lonely])
     assert not elderly.answered and "ouderen" in elderly.text
     assert answerer.answer("Wat wordt er gedaan aan eenzaamheid onder jongeren?", "nl", [lonely]).answered
+    # "in de jeugdzorg" scopes the question; its thing is the wachttijden.
+    waiting = hit("wt", "Inzicht krijgen in wachttijden van de jeugdhulp via een tool.", section="Monitoring",
+                  date=dt.date(2022, 3, 1))
+    care = hit("jz", "Er zijn wachtlijsten in de jeugdzorg.", section="Arbeidsmarkt", date=dt.date(2022, 3, 1))
+    scoped = ExtractiveAnswerer(None, 0.8, splitter=lambda: splitter_of(waiting, care))
+    assert scoped.answer("Wat wordt er gedaan aan wachttijden in de jeugdzorg?", "nl", [waiting]).answered
     # "tijdelijke" describes the thing; it need not stand in the passage.
     support = hit("js", "De jeugdbeschermingsketen staat onder druk; er komt een impuls om de druk te verlichten.",
                   section="Jeugdbescherming", date=dt.date(2023, 2, 23))

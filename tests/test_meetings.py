@@ -207,6 +207,7 @@ def test_which_meetings_and_which_documents(meetings) -> None:
     "Wanneer is de volgende vergadering?",
     "Wanneer is de volgende vergadering van het portefeuillehoudersoverleg?",
     "Wanneer vergadert het overleg weer?",
+    "Wanneer is de volgende bijeenkomst van het overleg?",
 ])
 def test_the_next_meeting_is_declined_with_the_newest_there_is(meetings, question: str) -> None:
     # Minutes record meetings held; one after the newest is not in them, and no list of the past answers it.

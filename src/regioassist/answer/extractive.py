@@ -260,6 +260,8 @@ class ExtractiveAnswerer:
         noun = max(nouns, key=len, default="")
         if len(noun) < MIN_UNKNOWN_TOPIC_CHARS:
             return None
+        if re.search(rf"\b(?:in|binnen)\s+(?:de|het)\s+(?:\w+\s+)?{re.escape(noun)}\b", question, re.I):
+            return None  # "wachttijden in de jeugdzorg": a field the question is scoped to, not its thing
         if not stems(noun) - GENERIC_STEMS - CUE_STEMS or fold(noun) in MUNICIPALITIES:
             return None
         if fold(noun) not in splitter.vocabulary and not stems(noun) & self.known_stems(splitter):

@@ -28,7 +28,7 @@ _KINDS: tuple[tuple[str, re.Pattern], ...] = tuple((kind, re.compile(pattern, re
                  r"meetings|resum[ée]s|vergaderdata)\b|\bwanneer vergader\w*\b|\b(?:wanneer|when)\s+(?:is|was|waren|"
                  r"vond|vonden|were|did|took)\s+(?:het|de|the)\s+(?:(?:laatste|vorige|eerste|volgende|"
                  r"eerstvolgende|komende|last|previous|first|next|upcoming)\s+)?(?:overleg\w*|vergadering\w*|"
-                 r"meetings?)\b"),
+                 r"bijeenkomst\w*|meetings?)\b"),
     ("email", r"\be-?mail ?(?:adres\w*|address\w*)|\b(?:wat|what)(?: is|'s) (?:het|de|haar|zijn|her|his|the) "
               r"e-?mail\b|\be-?mail (?:van|of) (?:de|het|the)\b"),
     ("contact", r"\bcontact ?perso(?:o?n)\w*|\bpoint of contact\b"),
