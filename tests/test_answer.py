@@ -1189,6 +1189,10 @@ def test_how_often_is_answered_by_a_frequency_or_declined():
                   section="BaanTalent", date=dt.date(2023, 2, 23))
     declined = ExtractiveAnswerer(None, 0.8).answer("Hoe vaak vergadert het portefeuillehoudersoverleg?", "nl", [meeting])
     assert not declined.answered and "niet hoe vaak" in declined.text
+    # "elke" alone is no frequency: "elke gemeente" says nothing of how often.
+    each = hit("e", "De monitor beschermd wonen wordt in elke gemeente besproken.", section="Monitor",
+               date=dt.date(2023, 2, 23))
+    assert not ExtractiveAnswerer(None, 0.8).answer("Hoe vaak wordt de monitor besproken?", "nl", [each]).answered
     table = hit("t", "Overleg Toelichting Niveau Programmateamoverleg (driewekelijks) Bij alle trajecten wordt afgestemd.",
                 section="Overleggen", date=dt.date(2022, 3, 1))
     answer = ExtractiveAnswerer(None, 0.8).answer("Hoe vaak komt het programmateamoverleg bij elkaar?", "nl", [table])

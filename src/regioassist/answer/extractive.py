@@ -855,14 +855,14 @@ def _in_titled_items(
     titled = {s for s in topic if any(s in stems(c[1].chunk.section or "") for c in candidates)}
     if not titled:
         return candidates
-    held = {}
+    held: dict[int, tuple[int, int]] = {}  # passage -> (question words it holds, title words it holds)
     for _, hit, _ in candidates:
         if id(hit) not in held:
-            words = stems(hit.chunk.indexed_text)
-            held[id(hit)] = (len(topic & words), len(titled & words))
+            said = stems(hit.chunk.indexed_text)
+            held[id(hit)] = (len(topic & said), len(titled & said))
     return [
         c for c in candidates
-        if not any(all_ >= held[id(c[1])][0] and title > held[id(c[1])][1] for all_, title in held.values())
+        if not any(shared >= held[id(c[1])][0] and titles > held[id(c[1])][1] for shared, titles in held.values())
     ]
 
 

@@ -97,7 +97,8 @@ ANSWER_CUES = {
         re.compile(
             r"\b(?:\d+|een|twee|drie|vier|vijf|zes|acht|tien|twaalf|enkele|meerdere)\s*(?:keer|maal)\b|\b(?:\w*(?:dagelijks|"
             r"wekelijks|maandelijks|jaarlijks)|(?:eens )?per (?:\w+ )?(?:dag|dagen|week|weken|maand|maanden|kwartaal|jaar)|"
-            r"om de (?:\w+ )?(?:week|weken|maand|maanden)|elke|iedere|daily|weekly|monthly|yearly|annually|every|times? a)\b",
+            r"om de (?:\w+ )?(?:week|weken|maand|maanden)|(?:elke|iedere|every) (?:\w+ )?(?:dag|week|weken|maand|jaar|"
+            r"kwartaal|day|week|month|year)|daily|weekly|monthly|yearly|annually|times? a)\b",
             re.I),
         True,
     ),
