@@ -111,6 +111,10 @@ class ExtractiveAnswerer:
     def answer(self, question: str, language: str, hits: Sequence[Hit]) -> Answer:
         language = language if language in self.phrases else "nl"
         phrases = self.phrases[language]
+
+        def declined(reason: str) -> Answer:
+            return Answer(question, language, False, reason, (), tuple(hits), confidence=0.0)
+
         abbreviation = abbreviation_asked(question)
         if abbreviation:
             # A passage that writes the letters out answers, however little else it shares with the question.
@@ -120,14 +124,13 @@ class ExtractiveAnswerer:
                 confidence = max((h.dense_score or 0.0 for h in citations.hits), default=0.0)
                 return Answer(question, language, True, text, citations.build(), tuple(hits), confidence=confidence)
             if abbreviation[1]:
-                reason = phrases["decline_spelled_out"].format(abbreviation=abbreviation[0])
-                return Answer(question, language, False, reason, (), tuple(hits), confidence=0.0)
+                return declined(phrases["decline_spelled_out"].format(abbreviation=abbreviation[0]))
         relevant = self.relevant(question, hits)
         if not relevant:
-            return Answer(question, language, False, phrases["decline"], (), tuple(hits), confidence=0.0)
+            return declined(phrases["decline"])
         off = self.off_the_documents(question, language, relevant[:FACT_PASSAGES])
         if off:
-            return Answer(question, language, False, off, (), tuple(hits), confidence=0.0)
+            return declined(off)
         text, citations = None, Citations()
         if DECISION_QUESTION.search(question):
             text = self._decisions(question, language, relevant, citations)
@@ -136,38 +139,33 @@ class ExtractiveAnswerer:
             try:
                 text = self._facts(question, language, relevant, citations)
             except Unanswered as why:
-                return Answer(question, language, False, why.reason(phrases), (), tuple(hits), confidence=0.0)
+                return declined(why.reason(phrases))
         if text is None:
             missing = [phrases[f"missing_{c}"] for c in wanted_cues(question) if ANSWER_CUES[c].required]
             if asked_name(question):
                 missing.append(phrases["missing_name"])
-            reason = phrases["decline_missing"].format(missing=missing[0]) if missing else phrases["decline"]
-            return Answer(question, language, False, reason, (), tuple(hits), confidence=0.0)
+            return declined(phrases["decline_missing"].format(missing=missing[0]) if missing else phrases["decline"])
         # The passages quoted must mention the municipality asked about, not merely some passage
         # retrieved: "Heeft Weesp ingestemd?" is not answered by an item where "most municipalities" agreed.
-        quoted = fold(" ".join(h.chunk.indexed_text for h in citations.hits))
+        passages = [fold(h.chunk.indexed_text) for h in citations.hits]
+        quoted = " ".join(passages)
         for name in names_in(question):
             if fold(name) in MUNICIPALITIES and not spans_documents(question) and not name_covered(name, quoted):
-                return Answer(question, language, False, phrases["decline_name"].format(name=name), (), tuple(hits),
-                              confidence=0.0)
-        stranger = _person_not_beside(question, [fold(h.chunk.indexed_text) for h in citations.hits])
+                return declined(phrases["decline_name"].format(name=name))
+        stranger = _person_not_beside(question, passages)
         if stranger:
-            return Answer(question, language, False, phrases["decline_name"].format(name=stranger), (), tuple(hits),
-                          confidence=0.0)
+            return declined(phrases["decline_name"].format(name=stranger))
         # Nor is a question about a thing it names ("de Tomingroep") answered from passages that never
         # name it; _choose quotes those only when no passage it read does.
         for name in _things_named(question, language):
             if not name_covered(name, quoted):
-                return Answer(question, language, False, phrases["decline_name"].format(name=name), (), tuple(hits),
-                              confidence=0.0)
+                return declined(phrases["decline_name"].format(name=name))
         unmentioned = self._place_without_topic(question, language, text, citations.hits)
         if unmentioned:
-            reason = phrases["decline_place_topic"].format(place=unmentioned[0], topic=unmentioned[1])
-            return Answer(question, language, False, reason, (), tuple(hits), confidence=0.0)
+            return declined(phrases["decline_place_topic"].format(place=unmentioned[0], topic=unmentioned[1]))
         thing = self._thing_unquoted(question, language, quoted)
         if thing:
-            return Answer(question, language, False, phrases["decline_name"].format(name=thing), (), tuple(hits),
-                          confidence=0.0)
+            return declined(phrases["decline_name"].format(name=thing))
         confidence = max(h.dense_score for h in relevant)
         return Answer(question, language, True, text, citations.build(), tuple(hits), confidence=confidence)
 
@@ -236,9 +234,7 @@ class ExtractiveAnswerer:
         if not slot:
             return True
         word = slot[0]
-        if not stems(word) - GENERIC_STEMS - CUE_STEMS or fold(word) in MUNICIPALITIES:
-            return True
-        return self._mentions(word, text)
+        return not _names_a_thing(word) or self._mentions(word, text)
 
     def _thing_unquoted(self, question: str, language: str, quoted: str) -> str | None:
         """The thing a Dutch question asks about, when the documents use its word but no passage quoted does.
@@ -262,7 +258,7 @@ class ExtractiveAnswerer:
             return None
         if re.search(rf"\b(?:in|binnen)\s+(?:de|het)\s+(?:\w+\s+)?{re.escape(noun)}\b", question, re.I):
             return None  # "wachttijden in de jeugdzorg": a field the question is scoped to, not its thing
-        if not stems(noun) - GENERIC_STEMS - CUE_STEMS or fold(noun) in MUNICIPALITIES:
+        if not _names_a_thing(noun):
             return None
         if fold(noun) not in splitter.vocabulary and not stems(noun) & self.known_stems(splitter):
             return None
@@ -565,18 +561,16 @@ class ExtractiveAnswerer:
             # A name that says which document is meant ("de raadsinformatiebrief van Huizen") is no
             # topic the other documents must mention.
             topical = [name for name in names_in(question) if not qualifies_document(question, name)]
-            mentions = [bool(topic & self._word_stems(fold(c[2]))) for c in candidates]
             if sum(bool(pattern.search(question)) for pattern, _ in DOCUMENT_KINDS) < 2:
-                # Across times, not named documents: a document whose passages never name the thing asked
-                # about says nothing about it ("... tussen 2021 en 2023 in de aanpak van verblijf?").
+                # Across times, not named documents: a passage that never names the thing asked about
+                # says nothing about it ("... tussen 2021 en 2023 in de aanpak van verblijf?").
                 head = sorted(words(topic_words(question) or slot_words(question)), key=len)[-1:]
                 if head and not stems(head[0]) <= GENERIC_STEMS:
                     held = {id(c[1]) for c in candidates if self._mentions(head[0], fold(c[1].chunk.indexed_text))}
-                    if held:
-                        keep = [i for i, c in enumerate(candidates) if id(c[1]) in held]
-                        candidates = [candidates[i] for i in keep]
-                        scores = [scores[i] for i in keep]
-                        mentions = [mentions[i] for i in keep]
+                    kept = [i for i, c in enumerate(candidates) if id(c[1]) in held]
+                    if kept:
+                        candidates, scores = [candidates[i] for i in kept], [scores[i] for i in kept]
+            mentions = [bool(topic & self._word_stems(fold(c[2]))) for c in candidates]
             eligible = _best_per_source(candidates, scores, topical, proposals_named(question), mentions)
             limit = SENTENCES_PER_SOURCE * MAX_SOURCES
         chosen: list[int] = []
@@ -826,6 +820,11 @@ def passages_read(hits: Sequence[Hit]) -> list[Hit]:
     if best is not None and best.keyword_score and all(best is not h for h in read):
         read.append(best)
     return read
+
+
+def _names_a_thing(word: str) -> bool:
+    """Can ``word`` name what a question asks about: more than frame or cue words, and no municipality (that scopes)?"""
+    return bool(stems(word) - GENERIC_STEMS - CUE_STEMS) and fold(word) not in MUNICIPALITIES
 
 
 def _things_named(question: str, language: str) -> list[str]:
