@@ -35,6 +35,7 @@ from regioassist.models import Answer, Hit
 from regioassist.prompts import load_phrases
 from regioassist.retrieval import HybridRetriever
 from regioassist.store import Filters
+from regioassist.synonyms import Glossary
 from regioassist.textutil import content_words, fold, stems
 from regioassist.timephrases import MONTHS, Anchors, TimeReading, month_end, read_time, time_texts
 from regioassist.vectorcache import VectorCache, model_identity
@@ -228,6 +229,9 @@ def reads_every_time(reading: TimeReading, question: str) -> bool:
     return all(reading.start <= scope.date_from and scope.date_to <= reading.end for scope in named)
 
 
+FRAME_STEMS = GENERIC_STEMS | CUE_STEMS
+
+
 class Assistant:
     """Retrieval plus the answerer over one local index."""
 
@@ -253,6 +257,7 @@ class Assistant:
             min_dense_score=settings.min_dense_score,
             phrases=load_phrases(settings.phrases_file),
             splitter=lambda: index.keyword.splitter,  # the documents' vocabulary, current after every upload
+            glossary=Glossary.read(settings.synonyms_file) if settings.synonyms_file else None,
         )
         for language in self.answerer.phrases:  # a broken time_* text fails here, not in an answer
             time_texts(self.answerer.phrases, language)
@@ -328,6 +333,17 @@ class Assistant:
         """The answer to ``question`` (a follow-up when ``history`` holds the earlier questions)."""
         return collect(self.ask_stream(question, filters, history))
 
+    def in_document_words(self, question: str, language: str) -> str:
+        """A Dutch ``question`` with the words the documents never use replaced by synonyms they do
+        use (``synonyms.py``): "Wat doen de inspraakorganen?" -> "Wat doen de adviesraden?"."""
+        glossary = self.answerer.glossary
+        documents = self.answerer.document_words() if glossary is not None and language == "nl" else None
+        if documents is None:
+            return question
+        # The words every question is framed in ("vergadering", "besloten") stay: the meetings and
+        # the time phrases are read from them.
+        return glossary.reword(question, documents, keep=lambda word: bool(stems(word) & FRAME_STEMS))[0]
+
     def ask_stream(
         self, question: str, filters: Filters | None = None, history: Sequence[str] = ()
     ) -> Iterator[str | Answer]:
@@ -343,10 +359,11 @@ class Assistant:
         # With an LLM, a follow-up is rewritten by the model; else (or when it fails) by rule.
         condense = getattr(self.generator, "condense", None)
         condensed = condense(question, history) if history and condense else None
-        query = condensed or standalone_question(question, history)
+        standalone = condensed or standalone_question(question, history)
+        query = self.in_document_words(standalone, language)
         # Filters set by the user win; otherwise the question's time phrase, or for a follow-up
         # the time its conversation was about ("... van februari 2023").
-        follow_up = query != question or THAT_MEETING.search(query) is not None
+        follow_up = standalone != question or THAT_MEETING.search(query) is not None
         reading = None if filters else self.time_of(query, history, follow_up=follow_up)
         if reading and not reads_every_time(reading, query):
             reading = None  # "in december 2022 en in februari 2023": not December alone; covering below
@@ -376,7 +393,7 @@ class Assistant:
             own_topic = bool(stems(topic_words(question)) - GENERIC_STEMS - CUE_STEMS) or any(
                 fold(name) not in MUNICIPALITIES for name in names_in(question)
             )
-            carried = with_earlier_topic(topical, history) if query == question and not (own_topic or foreign) else None
+            carried = with_earlier_topic(topical, history) if standalone == question and not (own_topic or foreign) else None
             if carried:
                 # "Wanneer komt het rapport?" after a question on the evaluation of the inkoop: read
                 # with the conversation's topic too, and keep the reading the documents match better.

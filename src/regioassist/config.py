@@ -109,6 +109,11 @@ class Settings(BaseSettings):
         default=REPO_ROOT / "prompts" / "extractive.toml",
         description="The prompt file with the words the extractive answerer frames its answers with.",
     )
+    synonyms_file: Path | None = Field(
+        default=REPO_ROOT / "prompts" / "synoniemen_nl.txt",
+        description="Glossary of Dutch synonym groups, one per line separated by '|': a question's word the "
+        "documents never use is read as a synonym they do use ('dokter' -> 'huisarts'); None reads questions as asked.",
+    )
     upload_max_mb: int = Field(
         default=50, ge=1, description="Largest file the chat's Documents tab accepts, in megabytes."
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Callable, Sequence
 
@@ -24,11 +25,16 @@ from regioassist.embedding import Embedder
 from regioassist.models import Answer, DocType, Hit
 from regioassist.prompts import DEFAULT_PHRASES, load_phrases
 from regioassist.retrieval import asks_what_is_proposed, is_decision_heading
+from regioassist.synonyms import Glossary
 from regioassist.textutil import STOPWORDS, content_words, fold, infinitives, split_sentences, stems, words
 
 
 FACT_PASSAGES = 5  # passages whose sentences compete to answer a factual question
 _DOUBLED_END = re.compile(r"([bdfgklmnprst])\1$")  # "plann": Snowball undoubles only some consonants
+# A word the glossary puts in a question is written as the documents write it: a form that differs by
+# at most FORM_CHARS letters, and from this length on may end differently ("adviesraad" -> "adviesraden").
+FORM_CHARS = 3
+MIN_IRREGULAR_FORM = 6
 INFLECTION_CHARS = 2  # letters an ending may add to a known stem ("plan" + "nen" is one letter more than "plann")
 MIN_STEM_CHARS = 5  # a shorter stem is part of too many unrelated words ("sport" + "hal" is no inflection)
 # "Wat is er besproken over X?" asks about all of X; "Met welke partij werd gesproken over X?" asks for a party.
@@ -76,6 +82,7 @@ class ExtractiveAnswerer:
         max_sentences: int = 3,
         phrases: dict[str, dict[str, str]] | None = None,
         splitter: Callable[[], CompoundSplitter | None] | None = None,
+        glossary: Glossary | None = None,
     ):
         self.embedder = embedder
         self.phrases = phrases or load_phrases(DEFAULT_PHRASES)
@@ -84,7 +91,10 @@ class ExtractiveAnswerer:
         # The index's compound splitter (its vocabulary is every word of the documents), looked up
         # per question: an upload brings new words.
         self._splitter = splitter or (lambda: None)
+        # Dutch synonyms: a passage that says "schoolgaande kinderen" names the question's "leerlingen".
+        self.glossary = glossary
         self._known_stems: tuple[CompoundSplitter, frozenset[str]] | None = None
+        self._document_words: DocumentWords | None = None
         self._stems_of: tuple[CompoundSplitter | None, dict[str, frozenset[str]]] | None = None
 
     def is_relevant(self, hit: Hit) -> bool:
@@ -292,12 +302,22 @@ class ExtractiveAnswerer:
         return None if any(self._mentions(head, sentence) for sentence in quoted) else (places[0], head)
 
     def _mentions(self, word: str, text: str) -> bool:
-        """Does ``text`` (folded) hold ``word``, whole, stemmed or in all the parts of its compound?"""
+        """Does ``text`` (folded) hold ``word``, whole, stemmed, in all the parts of its compound, or
+        as a synonym of the glossary ("schoolgaande kinderen" for "leerlingen")?"""
         if stems(word) <= self._word_stems(text):
             return True
         splitter = self._splitter()
         parts = splitter.split(fold(word)) if splitter is not None else ()
-        return len(parts) >= 2 and self._holds_parts(parts, text)
+        if len(parts) >= 2 and self._holds_parts(parts, text):
+            return True
+        synonyms = self.glossary.synonyms(word) if self.glossary is not None else ()
+        known = self._word_stems(text) if synonyms else frozenset()
+        # Each word of the synonym begins a word of the text ("kind" "kinderen") or shares its stem.
+        return any(
+            all(stems(w) & known or re.search(rf"\b{re.escape(w)}", text) for w in member.content_words())
+            for member in synonyms
+            if member.content_words()
+        )
 
     def _holds_parts(self, parts: Sequence[str], text: str) -> bool:
         """Does ``text`` (folded) hold every one of a compound's ``parts``, as written or stemmed?"""
@@ -328,13 +348,21 @@ class ExtractiveAnswerer:
             short = len(folded) < MIN_UNKNOWN_TOPIC_CHARS and folded not in nouns
             if short or folded in STOPWORDS or not folded.isalpha():
                 continue
-            stem = stems(word)
-            if folded in splitter.vocabulary or stem & known or stem & GENERIC_STEMS or stem & CUE_STEMS:
-                continue
-            if splitter.split(folded) or _inflects_known(folded, known):
+            if stems(word) & (GENERIC_STEMS | CUE_STEMS) or _documents_use(folded, splitter, known):
                 continue
             unknown.append(nouns.get(folded, word))
         return unknown
+
+    def document_words(self) -> DocumentWords | None:
+        """The documents' words, as the glossary asks about them (``synonyms.py``); None without a vocabulary."""
+        splitter = self._splitter()
+        if splitter is None:
+            return None
+        cached = self._document_words
+        if cached is None or cached.splitter is not splitter:
+            cached = DocumentWords(splitter, self.known_stems(splitter))
+            self._document_words = cached
+        return cached
 
     def _word_stems(self, text: str) -> frozenset[str]:
         """The stems of ``text``'s words and of the parts of its compounds (kept per splitter: the
@@ -791,6 +819,45 @@ def _gives(cue: AnswerCue, sentence: str, asked: frozenset[str]) -> bool:
         not any(word in asked for word in re.findall(r"\w{3,}", fold(name)))
         for name in cue.answers.findall(sentence)
     )
+
+
+class DocumentWords:
+    """The indexed documents' words: which a question may use, and the form the documents write
+    a word in (the ``synonyms.DocumentWords`` the glossary reads a question with)."""
+
+    def __init__(self, splitter: CompoundSplitter, known: frozenset[str]) -> None:
+        self.splitter = splitter
+        self.known = known
+        self._sorted = sorted(splitter.vocabulary)
+
+    def knows(self, word: str) -> bool:
+        return _documents_use(word, self.splitter, self.known)
+
+    def form(self, word: str, plural: bool) -> str | None:
+        """``word`` as the documents write it: itself, or a form that ends differently ("jongeren",
+        "adviesraden" for "adviesraad"), a longer one first when ``plural``; None when they do not."""
+        stem = word[:-2] if len(word) >= MIN_IRREGULAR_FORM else word
+        start = bisect.bisect_left(self._sorted, stem)
+        forms = []
+        for other in self._sorted[start:]:
+            if not other.startswith(stem):
+                break
+            if abs(len(other) - len(word)) <= FORM_CHARS and (other == word or other.startswith(word) or len(word) >= MIN_IRREGULAR_FORM):
+                forms.append(other)
+        if not forms:
+            return None
+        longer = [f for f in forms if len(f) > len(word)]
+        if plural and longer:
+            return min(longer, key=len)
+        return word if word in forms else min(forms, key=lambda f: (abs(len(f) - len(word)), f))
+
+
+def _documents_use(folded: str, splitter: CompoundSplitter, known: frozenset[str]) -> bool:
+    """Is ``folded`` a word of the documents, one of its forms (same stem, or an inflection the
+    stemmer misses) or a compound of their words?"""
+    if folded in splitter.vocabulary or stems(folded) & known:
+        return True
+    return bool(splitter.split(folded)) or _inflects_known(folded, known)
 
 
 def _inflects_known(folded: str, known: frozenset[str]) -> bool:
