@@ -150,3 +150,20 @@ def test_a_passage_in_other_words_for_the_questions_thing_answers_it(tmp_path, r
     assert answer.answered and "begin april" in answer.text
     assert answer.understood is None  # "leerlingen" is a word of the documents: the question is read as asked
     assert not Assistant(settings.model_copy(update={"synonyms_file": None}), index, real_embedder).ask(question).answered
+
+
+@pytest.mark.unit
+def test_a_word_is_put_in_only_in_a_form_the_documents_write():
+    """"bejaardenhuis" was read as "ouders-huis": "ouders" begins like "ouderen" but is another word."""
+    from regioassist.answer.extractive import DocumentWords
+    from regioassist.compounds import CompoundSplitter
+
+    splitter = CompoundSplitter.from_texts(["De ouders, de minister, de adviesraden en de jongeren in een huis."])
+    documents = DocumentWords(splitter, frozenset())
+    assert documents.form("ouderen", plural=True) is None
+    assert documents.form("minima", plural=False) is None
+    assert documents.form("adviesraad", plural=False) == "adviesraden"
+    assert documents.form("jongere", plural=True) == "jongeren"
+    glossary = Glossary.parse("ouderen | bejaarden\nminima | mensen met een laag inkomen")
+    for question in ("Komt er een nieuw bejaardenhuis?", "Wat krijgen mensen met een laag inkomen?"):
+        assert glossary.reword(question, documents)[0] == question

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import re
 from typing import Callable, Sequence
 
@@ -31,10 +30,6 @@ from regioassist.textutil import STOPWORDS, content_words, fold, infinitives, sp
 
 FACT_PASSAGES = 5  # passages whose sentences compete to answer a factual question
 _DOUBLED_END = re.compile(r"([bdfgklmnprst])\1$")  # "plann": Snowball undoubles only some consonants
-# A word the glossary puts in a question is written as the documents write it: a form that differs by
-# at most FORM_CHARS letters, and from this length on may end differently ("adviesraad" -> "adviesraden").
-FORM_CHARS = 3
-MIN_IRREGULAR_FORM = 6
 INFLECTION_CHARS = 2  # letters an ending may add to a known stem ("plan" + "nen" is one letter more than "plann")
 MIN_STEM_CHARS = 5  # a shorter stem is part of too many unrelated words ("sport" + "hal" is no inflection)
 # "Wat is er besproken over X?" asks about all of X; "Met welke partij werd gesproken over X?" asks for a party.
@@ -828,28 +823,35 @@ class DocumentWords:
     def __init__(self, splitter: CompoundSplitter, known: frozenset[str]) -> None:
         self.splitter = splitter
         self.known = known
-        self._sorted = sorted(splitter.vocabulary)
 
     def knows(self, word: str) -> bool:
         return _documents_use(word, self.splitter, self.known)
 
     def form(self, word: str, plural: bool) -> str | None:
-        """``word`` as the documents write it: itself, or a form that ends differently ("jongeren",
-        "adviesraden" for "adviesraad"), a longer one first when ``plural``; None when they do not."""
-        stem = word[:-2] if len(word) >= MIN_IRREGULAR_FORM else word
-        start = bisect.bisect_left(self._sorted, stem)
-        forms = []
-        for other in self._sorted[start:]:
-            if not other.startswith(stem):
-                break
-            if abs(len(other) - len(word)) <= FORM_CHARS and (other == word or other.startswith(word) or len(word) >= MIN_IRREGULAR_FORM):
-                forms.append(other)
-        if not forms:
-            return None
-        longer = [f for f in forms if len(f) > len(word)]
-        if plural and longer:
-            return min(longer, key=len)
-        return word if word in forms else min(forms, key=lambda f: (abs(len(f) - len(word)), f))
+        """``word`` as the documents write it: itself or a Dutch plural of it ("jongere" -> "jongeren",
+        "adviesraad" -> "adviesraden", "eenheid" -> "eenheden"), the plural first when ``plural``;
+        None when they write neither. A word that merely begins alike is another word ("ouders" is
+        no form of "ouderen", "minister" none of "minima")."""
+        forms = [f for f in _dutch_plurals(word) if f in self.splitter.vocabulary]
+        if word in self.splitter.vocabulary:
+            forms = forms + [word] if plural else [word] + forms
+        return forms[0] if forms else None
+
+
+def _dutch_plurals(word: str) -> list[str]:
+    """The plurals Dutch may write ``word`` in: -en, -n, -s, -'s, a long vowel halved before -en
+    ("raad" -> "raden", "straat" -> "straten"), -heid -> -heden.
+
+    >>> _dutch_plurals("adviesraad")
+    ['adviesraaden', 'adviesraadn', 'adviesraads', "adviesraad's", 'adviesraden']
+    """
+    plurals = [word + "en", word + "n", word + "s", word + "'s"]
+    halved = re.sub(r"(aa|ee|oo|uu)([^aeiou]+)$", lambda m: m.group(1)[0] + m.group(2), word)
+    if halved != word:
+        plurals.append(halved + "en")
+    if word.endswith("heid"):
+        plurals.append(word[:-4] + "heden")
+    return plurals
 
 
 def _documents_use(folded: str, splitter: CompoundSplitter, known: frozenset[str]) -> bool:
