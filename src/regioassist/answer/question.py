@@ -452,8 +452,10 @@ _QUESTION_WORD = re.compile(r"^waar(?:over|voor|mee|in|aan|op|uit|door|bij|naar|
 # "... in Laren?", "... in het programma?": a closing place or document scopes the question; the
 # thing asked about stands before it ("Welke rol speelt de voedselbank in het programma?").
 _SCOPE_TAIL = re.compile(
-    rf"\s+(?:in|bij|binnen)\s+(?:(?:de|het|dit|deze) )?(?:gemeente )?"
+    rf"\s+(?:(?:in|bij|binnen)\s+(?:(?:de|het|dit|deze) )?(?:gemeente )?"
     rf"(?:{_MUNICIPALITY_NAME}|programma|resum[eé]|(?:raadsinformatie)?brief|voorstel|overleg|vergadering|regio)"
+    # "... een scootmobiel van de gemeente?": who provides it, not what is asked about
+    rf"|(?:van|via)\s+de\s+(?:gemeente|regio)(?:\s+{_MUNICIPALITY_NAME})?)"
     rf"(?P<verb>\s+[a-z]+)?\s*[?.!]*$",  # a closing verb stays: "... in Laren gefinancierd?"
     re.I,
 )
@@ -472,6 +474,8 @@ def slot_words(question: str) -> str:
     ('voedselbank', 'theater')
     >>> slot_words("Hoe vaak komt het programmateamoverleg bij elkaar?")
     'programmateamoverleg'
+    >>> slot_words("Hoe lang wacht je op een scootmobiel van de gemeente?")
+    'scootmobiel'
     """
     question = _SCOPE_TAIL.sub(lambda m: f"{m['verb'] or ''}?", question)
     question = _EACH_OTHER.sub("", question)  # "... bij elkaar?" closes the verb ("bij elkaar komen"), names nothing
