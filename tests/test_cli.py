@@ -107,8 +107,9 @@ def test_ask_json_contract(ingested):
     result = runner.invoke(app, ["ask", "Wat is besloten over verblijf?", "--json", "--index", str(ingested)])
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout)
-    assert set(answer) == {"question", "language", "answered", "answer", "time_note", "confidence", "citations",
-                           "generator", "fallback", "removed_citations"}
+    assert set(answer) == {"question", "language", "answered", "answer", "understood", "time_note", "confidence",
+                           "citations", "generator", "fallback", "removed_citations"}
+    assert answer["understood"] is None  # asked in the documents' own words
     assert (answer["generator"], answer["fallback"], answer["removed_citations"]) == ("extractive", None, [])
     assert answer["time_note"] is None and 0.8 <= answer["confidence"] <= 1.0
     assert answer["answered"] and answer["language"] == "nl"
@@ -118,6 +119,23 @@ def test_ask_json_contract(ingested):
     assert ("2021-03-18", "Verblijf") in cited
     assert ("2023-02-23", "Jeugdhulp met verblijf") in cited
     assert ("2023-02-23", "Verlengen en uitbreiden gezinsgerichte groep") in cited
+
+
+@pytest.mark.integration
+def test_ask_says_how_it_read_everyday_words_and_a_broken_glossary_is_one_line(ingested, tmp_path, monkeypatch):
+    question = "Welk deel van de doorverwijzingen naar jeugdzorg komt van de dokter?"
+    result = runner.invoke(app, ["ask", question, "--index", str(ingested)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Opgevat als: Welk deel van de doorverwijzingen naar jeugdzorg komt van de huisarts?")
+    result = runner.invoke(app, ["ask", question, "--json", "--index", str(ingested)])
+    assert json.loads(result.stdout)["understood"].endswith("van de huisarts?")
+
+    broken = tmp_path / "synoniemen.txt"
+    broken.write_text("huisarts | dokter\nalleen\n", encoding="utf-8")
+    monkeypatch.setenv("REGIOASSIST_SYNONYMS_FILE", str(broken))
+    result = runner.invoke(app, ["ask", question, "--index", str(ingested)])
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert result.stderr.strip() == f"error: {broken}:2: a synonym group needs two or more members separated by '|'"
 
 
 @pytest.mark.integration

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from regioassist.config import REPO_ROOT, Settings
+from regioassist.prompts import PromptError
 from regioassist.synonyms import Glossary
 
 GLOSSARY = """
@@ -83,12 +84,21 @@ def test_words_the_documents_use_and_words_the_glossary_lacks_stay_as_asked():
 
 
 @pytest.mark.unit
+def test_an_empty_or_none_glossary_setting_reads_questions_as_asked(monkeypatch: pytest.MonkeyPatch):
+    for value in ("", "none"):
+        monkeypatch.setenv("REGIOASSIST_SYNONYMS_FILE", value)
+        assert Settings().synonyms_file is None
+    monkeypatch.delenv("REGIOASSIST_SYNONYMS_FILE")
+    assert Settings().synonyms_file == REPO_ROOT / "prompts" / "synoniemen_nl.txt"
+
+
+@pytest.mark.unit
 def test_a_malformed_glossary_line_is_a_one_line_error_with_its_number(tmp_path: Path):
     path = tmp_path / "synoniemen.txt"
     path.write_text("huisarts | dokter\nalleen\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"synoniemen.txt:2: a synonym group needs two or more members"):
+    with pytest.raises(PromptError, match=r"synoniemen.txt:2: a synonym group needs two or more members"):
         Glossary.read(path)
-    with pytest.raises(ValueError, match="cannot read the synonym glossary"):
+    with pytest.raises(PromptError, match="cannot read the synonym glossary"):
         Glossary.read(tmp_path / "missing.txt")
 
 
@@ -155,11 +165,11 @@ def test_a_passage_in_other_words_for_the_questions_thing_answers_it(tmp_path, r
 @pytest.mark.unit
 def test_a_word_is_put_in_only_in_a_form_the_documents_write():
     """"bejaardenhuis" was read as "ouders-huis": "ouders" begins like "ouderen" but is another word."""
-    from regioassist.answer.extractive import DocumentWords
+    from regioassist.answer.extractive import IndexedWords
     from regioassist.compounds import CompoundSplitter
 
     splitter = CompoundSplitter.from_texts(["De ouders, de minister, de adviesraden en de jongeren in een huis."])
-    documents = DocumentWords(splitter, frozenset())
+    documents = IndexedWords(splitter, frozenset())
     assert documents.form("ouderen", plural=True) is None
     assert documents.form("minima", plural=False) is None
     assert documents.form("adviesraad", plural=False) == "adviesraden"

@@ -112,7 +112,7 @@ class Settings(BaseSettings):
     synonyms_file: Path | None = Field(
         default=REPO_ROOT / "prompts" / "synoniemen_nl.txt",
         description="Glossary of Dutch synonym groups, one per line separated by '|': a question's word the "
-        "documents never use is read as a synonym they do use ('dokter' -> 'huisarts'); None reads questions as asked.",
+        "documents never use is read as a synonym they do use ('dokter' -> 'huisarts'); empty or 'none' reads questions as asked.",
     )
     upload_max_mb: int = Field(
         default=50, ge=1, description="Largest file the chat's Documents tab accepts, in megabytes."
@@ -181,6 +181,12 @@ class Settings(BaseSettings):
         root = data.get("server_cache_dir") or default_server_cache()
         collection = data.get("collection") or cls.model_fields["collection"].default
         return {**data, "index_dir": _local_folder(root, str(data["index_url"]), collection)}
+
+    @field_validator("synonyms_file", mode="before")
+    @classmethod
+    def _no_glossary(cls, value: Any) -> Any:
+        """``REGIOASSIST_SYNONYMS_FILE=`` (empty) or ``none`` reads every question as asked."""
+        return None if isinstance(value, str) and value.strip().lower() in ("", "none") else value
 
     @field_validator("index_url")
     @classmethod

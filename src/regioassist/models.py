@@ -322,6 +322,7 @@ class Answer:
             "language": self.language,
             "answered": self.answered,
             "answer": self.text,
+            "understood": self.understood,  # the question as read (a follow-up, everyday words), or None
             "time_note": self.time_note,
             "confidence": round(self.confidence, 4),
             "generator": self.generator,  # what wrote the text

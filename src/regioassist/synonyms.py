@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Protocol, Sequence
 
+from regioassist.prompts import PromptError
 from regioassist.textutil import STOPWORDS, fold, stems
 
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
@@ -99,7 +100,7 @@ class Glossary:
     def parse(cls, text: str, source: str = "glossary") -> "Glossary":
         """Groups from ``text``: one per line, members separated by '|', '#' starting a comment.
 
-        A line with fewer than two members is an error, named by ``source`` and its line number.
+        A line with fewer than two members is a one-line PromptError, named by ``source`` and its line number.
         """
         groups = []
         for number, line in enumerate(text.splitlines(), start=1):
@@ -108,7 +109,7 @@ class Glossary:
                 continue
             members = tuple(Member.of(part) for part in line.split("|") if part.strip())
             if len(members) < 2 or any(not m.words for m in members):
-                raise ValueError(f"{source}:{number}: a synonym group needs two or more members separated by '|'")
+                raise PromptError(f"{source}:{number}: a synonym group needs two or more members separated by '|'")
             groups.append(members)
         return cls(tuple(groups))
 
@@ -117,7 +118,7 @@ class Glossary:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise ValueError(f"{path}: cannot read the synonym glossary ({exc})") from None
+            raise PromptError(f"{path}: cannot read the synonym glossary ({exc.strerror or exc})") from None
         return cls.parse(text, source=str(path))
 
     def __len__(self) -> int:

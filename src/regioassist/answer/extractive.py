@@ -89,7 +89,7 @@ class ExtractiveAnswerer:
         # Dutch synonyms: a passage that says "schoolgaande kinderen" names the question's "leerlingen".
         self.glossary = glossary
         self._known_stems: tuple[CompoundSplitter, frozenset[str]] | None = None
-        self._document_words: DocumentWords | None = None
+        self._document_words: IndexedWords | None = None
         self._stems_of: tuple[CompoundSplitter | None, dict[str, frozenset[str]]] | None = None
 
     def is_relevant(self, hit: Hit) -> bool:
@@ -348,14 +348,14 @@ class ExtractiveAnswerer:
             unknown.append(nouns.get(folded, word))
         return unknown
 
-    def document_words(self) -> DocumentWords | None:
+    def document_words(self) -> IndexedWords | None:
         """The documents' words, as the glossary asks about them (``synonyms.py``); None without a vocabulary."""
         splitter = self._splitter()
         if splitter is None:
             return None
         cached = self._document_words
         if cached is None or cached.splitter is not splitter:
-            cached = DocumentWords(splitter, self.known_stems(splitter))
+            cached = IndexedWords(splitter, self.known_stems(splitter))
             self._document_words = cached
         return cached
 
@@ -816,9 +816,9 @@ def _gives(cue: AnswerCue, sentence: str, asked: frozenset[str]) -> bool:
     )
 
 
-class DocumentWords:
-    """The indexed documents' words: which a question may use, and the form the documents write
-    a word in (the ``synonyms.DocumentWords`` the glossary reads a question with)."""
+class IndexedWords:
+    """The indexed documents' words: which ones a question may use, and the form the documents write
+    a word in. It is what the glossary reads a question against (``synonyms.DocumentWords``)."""
 
     def __init__(self, splitter: CompoundSplitter, known: frozenset[str]) -> None:
         self.splitter = splitter
