@@ -67,6 +67,13 @@ def test_only_one_word_the_documents_write_is_put_in_and_in_their_form():
 @pytest.mark.unit
 def test_a_compound_with_an_everyday_part_gets_the_documents_part():
     assert reword("Hoeveel dagen zit hij bij de dokterspraktijken?") == "Hoeveel dagen zit hij bij de huisarts-praktijken?"
+    # A short part has too many senses to swap inside a compound: a "raadhuis" is no "raad-woning".
+    glossary = Glossary.parse("woning | huis")
+
+    class Words(Documents):
+        written = Documents.written | {"raad", "woning"}
+
+    assert glossary.reword("Wat kost het raadhuis?", Words())[0] == "Wat kost het raadhuis?"
 
 
 @pytest.mark.unit

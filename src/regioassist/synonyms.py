@@ -44,6 +44,8 @@ from regioassist.textutil import STOPWORDS, fold, stems
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 # The shortest word a compound's other part may be: "zorg" in "zorgdokter", not "s" or "en".
 MIN_PART = 4
+# The shortest part of a compound the glossary may swap ("dokter" in "dokterspraktijken", not "huis").
+MIN_SWAPPED = 6
 # Dutch linking morphemes between a compound's parts: "dokter-s-praktijk".
 LINKS = ("", "s", "e", "en")
 
@@ -193,6 +195,8 @@ class Glossary:
         """A compound of a one-word member and a word the documents use, that member replaced:
         "dokterspraktijken" -> "huisarts-praktijken" (the documents must not know ``word`` itself)."""
         for part in _parts(word):
+            if len(part) < MIN_SWAPPED:
+                continue  # "raadhuis" is no "raad-woning": a short word has too many senses in a compound
             for group, member in self._by_word.get(part, ()):
                 if len(member.words) != 1:
                     continue
