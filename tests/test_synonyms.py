@@ -84,6 +84,16 @@ def test_words_the_documents_use_and_words_the_glossary_lacks_stay_as_asked():
         "Wat is besloten over de voedselbank?",  # not in the glossary
     ):
         assert reword(question) == question
+    # The documents' own plural of a member is their word too: "declaraties" stays, though "declaratie" is none.
+    class Plural(Documents):
+        written = {"declaraties", "factuur"}
+
+    assert Glossary.parse("factuur | declaratie").reword("Wat is er met de declaraties?", Plural())[0] == "Wat is er met de declaraties?"
+    # A shared stem is no shared word: "ouders" (parents) is not "ouderen" (the elderly).
+    class Seniors(Documents):
+        written = {"senioren"}
+
+    assert Glossary.parse("ouderen | senioren").reword("Wat krijgen de ouders?", Seniors())[0] == "Wat krijgen de ouders?"
     # A group none of whose other members the documents use changes nothing.
     assert Glossary.parse("peiling | vragenlijst").reword("Wanneer start de peiling?", Documents())[0] == "Wanneer start de peiling?"
     # A name or an abbreviation is asked about as written.

@@ -18,8 +18,9 @@ question as it was read ("Opgevat als: ...").
   "dokterspraktijken" -> "huisarts-praktijken".
 
 The glossary (``prompts/synoniemen_nl.txt``) has one group per line, its members separated by
-``|``. Members are matched as whole words, inflected or not ("dokters" is "dokter"); the first
-member of the group that the documents write replaces them.
+``|``. Members are matched as whole words, as written, in a Dutch plural or with an "-e" ("dokters"
+is "dokter"), never by a shared stem alone ("ouders" is no "ouderen"); the first member of the group
+that the documents write replaces them.
 
 >>> class Words:
 ...     written = {"huisarts", "jongeren", "week"}
@@ -39,7 +40,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Protocol, Sequence
 
 from regioassist.prompts import PromptError
-from regioassist.textutil import STOPWORDS, fold, stems
+from regioassist.textutil import STOPWORDS, fold
 
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 # The shortest word a compound's other part may be: "zorg" in "zorgdokter", not "s" or "en".
@@ -66,13 +67,13 @@ class Member:
 
     text: str
     words: tuple[str, ...]
-    stems: tuple[frozenset[str], ...] = field(compare=False)
+    forms: tuple[frozenset[str], ...] = field(compare=False)  # per word: as written, its plurals, "-e"
 
     @classmethod
     def of(cls, text: str) -> "Member":
         text = " ".join(text.split())
         words = tuple(fold(w) for w in _WORD.findall(text))
-        return cls(text, words, tuple(frozenset(stems(w)) for w in words))
+        return cls(text, words, tuple(frozenset([w, w + "e", *dutch_plurals(w)]) for w in words))
 
     def content_words(self) -> tuple[str, ...]:
         return tuple(w for w in self.words if w not in STOPWORDS)
@@ -83,20 +84,13 @@ class Glossary:
 
     def __init__(self, groups: Sequence[tuple[Member, ...]]) -> None:
         self.groups = tuple(groups)
-        # (group, member) by the member's first word and by that word's stem: a question's word
-        # looks up its few candidates instead of running through every group.
-        self._by_word: dict[str, list[tuple[tuple[Member, ...], Member]]] = defaultdict(list)
-        self._by_stem: dict[frozenset[str], list[tuple[tuple[Member, ...], Member]]] = defaultdict(list)
+        # (group, member) by each form of the member's first word: a question's word looks up its
+        # few candidates instead of running through every group.
+        self._by_form: dict[str, list[tuple[tuple[Member, ...], Member]]] = defaultdict(list)
         for group in self.groups:
             for member in group:
-                self._by_word[member.words[0]].append((group, member))
-                if member.stems[0]:
-                    self._by_stem[member.stems[0]].append((group, member))
-
-    def _starting(self, word: str, word_stems: frozenset[str]) -> list[tuple[tuple[Member, ...], Member]]:
-        """The (group, member) pairs whose member begins with ``word``, as written or inflected."""
-        found = self._by_word.get(word, []) + self._by_stem.get(word_stems, [])
-        return list({id(m): (g, m) for g, m in found}.values())
+                for form in member.forms[0]:
+                    self._by_form[form].append((group, member))
 
     @classmethod
     def parse(cls, text: str, source: str = "glossary") -> "Glossary":
@@ -127,19 +121,14 @@ class Glossary:
         return len(self.groups)
 
     def synonyms(self, word: str) -> tuple[Member, ...]:
-        """The other members of the groups that have ``word`` as a one-word member, inflected or not.
+        """The other members of the groups that have ``word`` as a one-word member, as written or in a plural.
 
         >>> [m.text for m in Glossary.parse("leerling | schoolgaand kind | scholier").synonyms("Leerlingen")]
         ['schoolgaand kind', 'scholier']
         """
-        folded, word_stems = fold(word), frozenset(stems(word))
-        groups = {id(g): g for g, m in self._starting(folded, word_stems) if len(m.words) == 1}
-        return tuple(
-            other
-            for group in groups.values()
-            for other in group
-            if other.words != (folded,) and not (len(other.words) == 1 and word_stems and other.stems[0] == word_stems)
-        )
+        folded = fold(word)
+        asked = [(g, m) for g, m in self._by_form.get(folded, ()) if len(m.words) == 1]
+        return tuple(other for group, member in asked for other in group if other is not member)
 
     def reword(
         self, question: str, documents: DocumentWords, keep: Callable[[str], bool] = lambda word: False
@@ -149,12 +138,11 @@ class Glossary:
         that ``keep`` holds (folded) is read as asked, as is a name or an abbreviation."""
         tokens = list(_WORD.finditer(question))
         folded = [fold(t.group()) for t in tokens]
-        token_stems = [frozenset(stems(w)) for w in folded]
         # A name or an abbreviation is asked about as written: "Waar staat POH voor?".
         named = [_is_name(t.group(), first=k == 0) or keep(folded[k]) for k, t in enumerate(tokens)]
         out, swaps, last, i = [], [], 0, 0
         while i < len(tokens):
-            found = None if named[i] else self._replacement(folded, token_stems, i, documents)
+            found = None if named[i] else self._replacement(folded, i, documents)
             if found is not None and any(named[i : i + found[0]]):
                 found = None
             if found is None:
@@ -169,17 +157,15 @@ class Glossary:
         out.append(question[last:])
         return "".join(out), tuple(swaps)
 
-    def _replacement(
-        self, folded: list[str], token_stems: list[frozenset[str]], i: int, documents: DocumentWords
-    ) -> tuple[int, str] | None:
+    def _replacement(self, folded: list[str], i: int, documents: DocumentWords) -> tuple[int, str] | None:
         """(number of tokens, word) for the longest phrase at ``i`` that the documents never use and
         that has a one-word synonym they write; None when there is none."""
         best = None
-        for group, member in self._starting(folded[i], token_stems[i]):
+        for group, member in self._by_form.get(folded[i], ()):
             n = len(member.words)
-            if (best is not None and n <= best[0]) or not _matches(member, folded, token_stems, i):
+            if (best is not None and n <= best[0]) or not _matches(member, folded, i):
                 continue
-            asked = member.content_words()
+            asked = [w for w in folded[i : i + n] if w not in STOPWORDS]  # as the question writes them
             if not asked or all(documents.knows(w) for w in asked):
                 continue
             # "tieners" (not "tiener") asks for the plural the documents write: "jongeren".
@@ -197,7 +183,7 @@ class Glossary:
         for part in _parts(word):
             if len(part) < MIN_SWAPPED:
                 continue  # "raadhuis" is no "raad-woning": a short word has too many senses in a compound
-            for group, member in self._by_word.get(part, ()):
+            for group, member in self._by_form.get(part, ()):
                 if len(member.words) != 1:
                     continue
                 for head, tail in _around(word, part):
@@ -245,11 +231,26 @@ def _around(word: str, part: str) -> Iterator[tuple[str, str]]:
         yield word[: -len(part)], ""
 
 
-def _matches(member: Member, folded: list[str], token_stems: list[frozenset[str]], i: int) -> bool:
-    """Does ``member`` stand at token ``i``, each word as written or inflected (same stem)?"""
+def _matches(member: Member, folded: list[str], i: int) -> bool:
+    """Does ``member`` stand at token ``i``, each word as written, in a plural or with an "-e"?
+
+    A shared stem is not enough: "ouders" is no form of "ouderen", nor "kort" of "korten"."""
     if i + len(member.words) > len(folded):
         return False
-    return all(
-        folded[i + k] == word or (member.stems[k] and member.stems[k] == token_stems[i + k])
-        for k, word in enumerate(member.words)
-    )
+    return all(folded[i + k] in forms for k, forms in enumerate(member.forms))
+
+
+def dutch_plurals(word: str) -> list[str]:
+    """The plurals Dutch may write ``word`` in: -en, -n, -s, -'s, a long vowel halved before -en
+    ("raad" -> "raden", "straat" -> "straten"), -heid -> -heden.
+
+    >>> dutch_plurals("adviesraad")
+    ['adviesraaden', 'adviesraadn', 'adviesraads', "adviesraad's", 'adviesraden']
+    """
+    plurals = [word + "en", word + "n", word + "s", word + "'s"]
+    halved = re.sub(r"(aa|ee|oo|uu)([^aeiou]+)$", lambda m: m.group(1)[0] + m.group(2), word)
+    if halved != word:
+        plurals.append(halved + "en")
+    if word.endswith("heid"):
+        plurals.append(word[:-4] + "heden")
+    return plurals

@@ -24,7 +24,7 @@ from regioassist.embedding import Embedder
 from regioassist.models import Answer, DocType, Hit
 from regioassist.prompts import DEFAULT_PHRASES, load_phrases
 from regioassist.retrieval import asks_what_is_proposed, is_decision_heading
-from regioassist.synonyms import Glossary
+from regioassist.synonyms import Glossary, dutch_plurals
 from regioassist.textutil import STOPWORDS, content_words, fold, infinitives, split_sentences, stems, words
 
 
@@ -832,26 +832,10 @@ class IndexedWords:
         "adviesraad" -> "adviesraden", "eenheid" -> "eenheden"), the plural first when ``plural``;
         None when they write neither. A word that merely begins alike is another word ("ouders" is
         no form of "ouderen", "minister" none of "minima")."""
-        forms = [f for f in _dutch_plurals(word) if f in self.splitter.vocabulary]
+        forms = [f for f in dutch_plurals(word) if f in self.splitter.vocabulary]
         if word in self.splitter.vocabulary:
             forms = forms + [word] if plural else [word] + forms
         return forms[0] if forms else None
-
-
-def _dutch_plurals(word: str) -> list[str]:
-    """The plurals Dutch may write ``word`` in: -en, -n, -s, -'s, a long vowel halved before -en
-    ("raad" -> "raden", "straat" -> "straten"), -heid -> -heden.
-
-    >>> _dutch_plurals("adviesraad")
-    ['adviesraaden', 'adviesraadn', 'adviesraads', "adviesraad's", 'adviesraden']
-    """
-    plurals = [word + "en", word + "n", word + "s", word + "'s"]
-    halved = re.sub(r"(aa|ee|oo|uu)([^aeiou]+)$", lambda m: m.group(1)[0] + m.group(2), word)
-    if halved != word:
-        plurals.append(halved + "en")
-    if word.endswith("heid"):
-        plurals.append(word[:-4] + "heden")
-    return plurals
 
 
 def _documents_use(folded: str, splitter: CompoundSplitter, known: frozenset[str]) -> bool:
