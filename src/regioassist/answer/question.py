@@ -198,8 +198,10 @@ ANSWER_CUES["municipality"] = AnswerCue(
 # Also plain Dutch words ("huizen": houses): these count only when capitalised, as a name.
 COMMON_WORD_MUNICIPALITIES = frozenset({"huizen"})
 _NAME = re.compile(r"(?<=[\w,)] )[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
+# Months, and the country every document is set in: "kinderen die net in Nederland zijn" names no
+# topic (the documents say "landelijk" where they mean all of it).
 _NOT_NAMES = frozenset(fold(m) for m in DUTCH_MONTHS) | frozenset(
-    "january february march april may june july august september october november december".split()
+    "january february march april may june july august september october november december nederland netherlands".split()
 )
 # A topic word shorter than this is too plain to say a question is off the documents.
 MIN_UNKNOWN_TOPIC_CHARS = 6
@@ -212,6 +214,8 @@ def names_in(question: str) -> list[str]:
     ['Blaricum', 'Beleidsplan']
     >>> names_in("wat doet blaricum met de WEB voor huizen?")
     ['WEB', 'blaricum']
+    >>> names_in("Hoeveel aanbieders waren er in heel Nederland?")
+    []
     """
     found = [m for m in _NAME.findall(question) if fold(m) not in _NOT_NAMES]
     folded = fold(question)
