@@ -129,30 +129,41 @@ def test_the_shipped_glossary_parses_and_names_each_phrase_once():
             assert seen.setdefault(member.words, number) == number, f"{member.text!r} is in two groups"
 
 
-@pytest.mark.integration
-def test_the_assistant_answers_in_the_documents_words_and_says_how_it_read_the_question(tmp_path, real_embedder):
-    """"dokterspraktijken" is no word of the documents: it was declined as one; the letter of Huizen
-    says the praktijkondersteuner works "1 dag per week" at each huisartsen practice."""
+def assistant_over(prefixes, glossary_text, tmp_path, embedder):
+    """ask(question, glossary=True): the shipped documents with these file prefixes in a fresh index,
+    asked with a one-line glossary (or none)."""
     from regioassist.assistant import Assistant
     from regioassist.index import LocalIndex
     from regioassist.ingest import ingest_paths
 
-    # The letter, and the proposal that writes "praktijk" on its own.
-    paths = [next((REPO_ROOT / "documents").glob(f"{prefix}_*.txt")) for prefix in ("003", "004")]
     glossary = tmp_path / "synoniemen.txt"
-    glossary.write_text("huisarts | dokter\n", encoding="utf-8")
+    glossary.write_text(glossary_text + "\n", encoding="utf-8")
     settings = Settings(index_dir=tmp_path / "index", synonyms_file=glossary)
     index = LocalIndex.open(settings.index_dir, settings.collection)
-    ingest_paths(paths, index, real_embedder)
+    ingest_paths([next((REPO_ROOT / "documents").glob(f"{p}_*.txt")) for p in prefixes], index, embedder)
+
+    def ask(question, glossary=True):
+        chosen = settings if glossary else settings.model_copy(update={"synonyms_file": None})
+        return Assistant(chosen, index, embedder).ask(question)
+
+    return ask
+
+
+@pytest.mark.integration
+def test_the_assistant_answers_in_the_documents_words_and_says_how_it_read_the_question(tmp_path, real_embedder):
+    """"dokterspraktijken" is no word of the documents: it was declined as one; the letter of Huizen
+    says the praktijkondersteuner works "1 dag per week" at each huisartsen practice."""
+    # The letter, and the proposal that writes "praktijk" on its own.
+    ask = assistant_over(("003", "004"), "huisarts | dokter", tmp_path, real_embedder)
     question = "Hoeveel tijd per week zit de nieuwe jeugdondersteuner bij elk van de dokterspraktijken?"
 
-    answer = Assistant(settings, index, real_embedder).ask(question)
+    answer = ask(question)
     assert answer.answered and "1 dag per week" in answer.text
     assert answer.understood and "huisartsen-praktijken" in answer.understood  # as the letter writes it
     # Something the documents never mention stays declined.
-    assert not Assistant(settings, index, real_embedder).ask("Wat is er besloten over de dokterspost?").answered
+    assert not ask("Wat is er besloten over de dokterspost?").answered
 
-    as_asked = Assistant(settings.model_copy(update={"synonyms_file": None}), index, real_embedder).ask(question)
+    as_asked = ask(question, glossary=False)
     assert not as_asked.answered and "dokterspraktijken" in as_asked.text
 
 
@@ -160,23 +171,14 @@ def test_the_assistant_answers_in_the_documents_words_and_says_how_it_read_the_q
 def test_a_passage_in_other_words_for_the_questions_thing_answers_it(tmp_path, real_embedder):
     """The minutes say "enquête onder ouders van schoolgaande kinderen"; a question about "leerlingen"
     was declined for naming a thing its one passage with a date did not."""
-    from regioassist.assistant import Assistant
-    from regioassist.index import LocalIndex
-    from regioassist.ingest import ingest_paths
-
     # The minutes, and the programme that writes "leerlingen".
-    paths = [next((REPO_ROOT / "documents").glob(f"{prefix}_*.txt")) for prefix in ("001", "002")]
-    glossary = tmp_path / "synoniemen.txt"
-    glossary.write_text("leerling | schoolgaand kind\n", encoding="utf-8")
-    settings = Settings(index_dir=tmp_path / "index", synonyms_file=glossary)
-    index = LocalIndex.open(settings.index_dir, settings.collection)
-    ingest_paths(paths, index, real_embedder)
+    ask = assistant_over(("001", "002"), "leerling | schoolgaand kind", tmp_path, real_embedder)
     question = "Wanneer begint de enquête onder ouders van leerlingen in de regio?"
 
-    answer = Assistant(settings, index, real_embedder).ask(question)
+    answer = ask(question)
     assert answer.answered and "begin april" in answer.text
     assert answer.understood is None  # "leerlingen" is a word of the documents: the question is read as asked
-    assert not Assistant(settings.model_copy(update={"synonyms_file": None}), index, real_embedder).ask(question).answered
+    assert not ask(question, glossary=False).answered
 
 
 @pytest.mark.unit
