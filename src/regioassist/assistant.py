@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from typing import Callable, Iterator, Sequence
 
-from regioassist.answer import CUE_STEMS, GENERIC_STEMS, ExtractiveAnswerer, question_parts, topic_words
+from regioassist.answer import FRAME_STEMS, GENERIC_STEMS, ExtractiveAnswerer, question_parts, topic_words
 from regioassist.answer.question import DOCUMENT_KINDS, MUNICIPALITIES, names_in, spans_documents
 from regioassist.chunking import DUTCH_MONTHS
 from regioassist.config import Settings
@@ -129,9 +129,9 @@ def standalone_question(question: str, history: Sequence[str]) -> str:
     """
     if not history:
         return question
-    if stems(topic_words(question)) - GENERIC_STEMS - CUE_STEMS:
+    if stems(topic_words(question)) - FRAME_STEMS:
         return question  # "En wat is er over verblijf besloten?" names its own topic
-    own_topic = stems(topic_of(question)) - GENERIC_STEMS - CUE_STEMS
+    own_topic = stems(topic_of(question)) - FRAME_STEMS
     if own_topic and not FOLLOW_UP_START.match(question) and not ANAPHORA.search(question):
         return question
     for earlier in reversed(history):
@@ -227,9 +227,6 @@ def reads_every_time(reading: TimeReading, question: str) -> bool:
     if not named or reading.start is None or reading.end is None:
         return True
     return all(reading.start <= scope.date_from and scope.date_to <= reading.end for scope in named)
-
-
-FRAME_STEMS = GENERIC_STEMS | CUE_STEMS
 
 
 class Assistant:
@@ -390,7 +387,7 @@ class Assistant:
             # name ("de directeur van de GGD"; a municipality only scopes: "En in Huizen?"), or a
             # thing the documents never name, is a new question: the conversation's topic would only
             # make it resemble the documents more and answer about the earlier thing instead.
-            own_topic = bool(stems(topic_words(question)) - GENERIC_STEMS - CUE_STEMS) or any(
+            own_topic = bool(stems(topic_words(question)) - FRAME_STEMS) or any(
                 fold(name) not in MUNICIPALITIES for name in names_in(question)
             )
             carried = with_earlier_topic(topical, history) if standalone == question and not (own_topic or foreign) else None

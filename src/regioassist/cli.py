@@ -227,7 +227,7 @@ def ask(
             typer.echo("\n" + render(answer, assistant.answerer.phrases)[len(answer.text):].lstrip("\n"))
         else:
             if answer.understood:  # read in the documents' words ("dokter" -> "huisarts")
-                typer.echo(f"{'Understood as' if answer.language == 'en' else 'Opgevat als'}: {answer.understood}\n")
+                typer.echo(answer.understood_note() + "\n")
             if answer.time_note:  # how "vorig jaar" / "de laatste vergadering" was read
                 typer.echo(answer.time_note + "\n")
             typer.echo(render(answer, assistant.answerer.phrases))

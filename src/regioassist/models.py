@@ -299,7 +299,8 @@ class Answer:
     text: str
     citations: tuple[Citation, ...] = ()
     hits: tuple[Hit, ...] = field(default=(), compare=False, repr=False)
-    # The question as answered when a follow-up was rewritten to stand alone; None when as typed.
+    # The question as answered when a follow-up was rewritten to stand alone or its everyday words
+    # were read as the documents' (synonyms.py); None when as typed.
     understood: str | None = None
     # How the question's time phrase was read, said to the user: "'vorig jaar' gelezen als 2022
     # (het nieuwste document is van 23 februari 2023)". None when the question names no time.
@@ -314,6 +315,12 @@ class Answer:
     fallback: str | None = None
     # Citation numbers the LLM wrote that named no source it was given, as it wrote them.
     removed_citations: tuple[int, ...] = ()
+
+    def understood_note(self) -> str | None:
+        """How the question was read, said to the user ("Opgevat als: ..."); None when as typed."""
+        if not self.understood:
+            return None
+        return f"{'Understood as' if self.language == 'en' else 'Opgevat als'}: {self.understood}"
 
     def to_json(self) -> dict:
         """The stable ``--json`` shape read by the evaluation team's tools."""

@@ -39,16 +39,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Protocol, Sequence
 
+from regioassist.compounds import LINKS, MIN_PART  # a compound's other part; links as in "dokter-s-praktijk"
 from regioassist.prompts import PromptError
 from regioassist.textutil import STOPWORDS, fold
 
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
-# The shortest word a compound's other part may be: "zorg" in "zorgdokter", not "s" or "en".
-MIN_PART = 4
 # The shortest part of a compound the glossary may swap ("dokter" in "dokterspraktijken", not "huis").
 MIN_SWAPPED = 6
-# Dutch linking morphemes between a compound's parts: "dokter-s-praktijk".
-LINKS = ("", "s", "e", "en")
 
 
 class DocumentWords(Protocol):

@@ -24,10 +24,10 @@ English framing; quotes stay Dutch.
 from regioassist.answer.citations import ENGLISH_MONTHS, Citations, format_date, place_of, render
 from regioassist.answer.extractive import ExtractiveAnswerer
 from regioassist.answer.question import (
-    CUE_STEMS, DECISION_QUESTION, GENERIC_STEMS, names_municipality, question_parts, topic_words,
+    CUE_STEMS, DECISION_QUESTION, FRAME_STEMS, GENERIC_STEMS, names_municipality, question_parts, topic_words,
 )
 
 __all__ = [
-    "CUE_STEMS", "DECISION_QUESTION", "ENGLISH_MONTHS", "GENERIC_STEMS", "Citations", "ExtractiveAnswerer",
+    "CUE_STEMS", "DECISION_QUESTION", "ENGLISH_MONTHS", "FRAME_STEMS", "GENERIC_STEMS", "Citations", "ExtractiveAnswerer",
     "format_date", "names_municipality", "place_of", "question_parts", "render", "topic_words",
 ]

@@ -10,7 +10,7 @@ import numpy as np
 from regioassist.answer.citations import Citations, place_of
 from regioassist.answer.decided import SHORT_ITEM, decisions_answer
 from regioassist.answer.question import (
-    ANSWER_CUES, CUE_STEMS, CUE_WEIGHT, DATES, DAY_WORDS, DECISION_QUESTION, DOCUMENT_KINDS, FULL_NAME, GENERIC_STEMS,
+    ANSWER_CUES, CUE_WEIGHT, DATES, DAY_WORDS, DECISION_QUESTION, DOCUMENT_KINDS, FRAME_STEMS, FULL_NAME, GENERIC_STEMS,
     LIST_QUESTION, MIN_UNKNOWN_TOPIC_CHARS, MUNICIPALITIES, UNIT_SIGNS, AnswerCue, abbreviation_asked, asked_name,
     counted_words, name_covered, names_in, names_section, proposals_named, qualifies_document, question_parts,
     slot_words, spans_documents, topic_words, wanted_cues,
@@ -299,14 +299,14 @@ class ExtractiveAnswerer:
     def _mentions(self, word: str, text: str) -> bool:
         """Does ``text`` (folded) hold ``word``, whole, stemmed, in all the parts of its compound, or
         as a synonym of the glossary ("schoolgaande kinderen" for "leerlingen")?"""
-        if stems(word) <= self._word_stems(text):
+        known = self._word_stems(text)
+        if stems(word) <= known:
             return True
         splitter = self._splitter()
         parts = splitter.split(fold(word)) if splitter is not None else ()
         if len(parts) >= 2 and self._holds_parts(parts, text):
             return True
         synonyms = self.glossary.synonyms(word) if self.glossary is not None else ()
-        known = self._word_stems(text) if synonyms else frozenset()
         # Each word of the synonym begins a word of the text ("kind" "kinderen") or shares its stem.
         return any(
             all(stems(w) & known or re.search(rf"\b{re.escape(w)}", text) for w in member.content_words())
@@ -343,7 +343,7 @@ class ExtractiveAnswerer:
             short = len(folded) < MIN_UNKNOWN_TOPIC_CHARS and folded not in nouns
             if short or folded in STOPWORDS or not folded.isalpha():
                 continue
-            if stems(word) & (GENERIC_STEMS | CUE_STEMS) or _documents_use(folded, splitter, known):
+            if stems(word) & FRAME_STEMS or _documents_use(folded, splitter, known):
                 continue
             unknown.append(nouns.get(folded, word))
         return unknown
@@ -505,7 +505,7 @@ class ExtractiveAnswerer:
             # passage (any list of the region's municipalities) does not make the passage about it.
             asked_names = names_in(question)
             places = [n for n in asked_names if fold(n) in MUNICIPALITIES]
-            topic = stems(question) - GENERIC_STEMS - CUE_STEMS - stems(" ".join(places))
+            topic = stems(question) - FRAME_STEMS - stems(" ".join(places))
             giving = [c for c in candidates if all(cue.answers.search(c[2]) for cue in required)]
             candidates = [
                 c for c in giving
@@ -672,7 +672,7 @@ class ExtractiveAnswerer:
         groot event geweest voor de lancering van BaanTalent.": the documents give the month,
         and a day elsewhere in the passage ("De website gaat 1 maart live") dates something else.
         """
-        topic = self._word_stems(question) - GENERIC_STEMS - CUE_STEMS - DAY_WORDS
+        topic = self._word_stems(question) - FRAME_STEMS - DAY_WORDS
         if not topic:
             return False
         overlap = [len(topic & self._word_stems(s)) for _, _, s in candidates]
@@ -877,7 +877,7 @@ def passages_read(hits: Sequence[Hit]) -> list[Hit]:
 
 def _names_a_thing(word: str) -> bool:
     """Can ``word`` name what a question asks about: more than frame or cue words, and no municipality (that scopes)?"""
-    return bool(stems(word) - GENERIC_STEMS - CUE_STEMS) and fold(word) not in MUNICIPALITIES
+    return bool(stems(word) - FRAME_STEMS) and fold(word) not in MUNICIPALITIES
 
 
 def _things_named(question: str, language: str) -> list[str]:
@@ -903,7 +903,7 @@ def _in_titled_items(
     """
     if language != "nl" or spans_documents(question):
         return candidates
-    topic = {s for s in stems(question) - GENERIC_STEMS - CUE_STEMS if len(s) >= 5}
+    topic = {s for s in stems(question) - FRAME_STEMS if len(s) >= 5}
     titled = {s for s in topic if any(s in stems(c[1].chunk.section or "") for c in candidates)}
     if not titled:
         return candidates

@@ -171,6 +171,8 @@ CUE_STEMS = stems(
     "kost kosten bedrag budget salaris subsidie tarief financiering hoog hoeveel aantal wanneer datum "
     "deadline cost costs amount salary date when much many"
 )
+# The words every question is framed in, a decision's or a cue's: never what it is about.
+FRAME_STEMS = GENERIC_STEMS | CUE_STEMS
 
 
 # Names a question may use for what it asks about, checked against the passages it would be

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
-from regioassist.answer.question import ANSWER_CUES, ASKS_AHEAD, CUE_STEMS, FULL_NAME, GENERIC_STEMS, wanted_cues, years_in
+from regioassist.answer.question import (
+    ANSWER_CUES, ASKS_AHEAD, FRAME_STEMS, FULL_NAME, GENERIC_STEMS, wanted_cues, years_in,
+)
 from regioassist.models import Hit
 from regioassist.textutil import stems
 
@@ -121,7 +123,7 @@ def announces(question: str, hit: Hit, sentence: str) -> bool:
         return False
     if not ASKS_RESULT.search(question):
         return False
-    own = stems(question) - GENERIC_STEMS - CUE_STEMS - stems(hit.chunk.context)
+    own = stems(question) - FRAME_STEMS - stems(hit.chunk.context)
     return bool(own) and len(own & stems(sentence)) >= len(own) / 2
 
 

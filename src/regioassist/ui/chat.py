@@ -115,8 +115,7 @@ def answer_markdown(answer: Answer) -> str:
     if answer.time_note:
         text = f"*{answer.time_note}*\n\n{text}"
     if answer.understood:
-        label = "Understood as" if answer.language == "en" else "Opgevat als"
-        text = f"*{label}: {answer.understood}*\n\n{text}"
+        text = f"*{answer.understood_note()}*\n\n{text}"
     return _bold_markers(text)
 
 
