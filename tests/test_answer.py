@@ -132,6 +132,7 @@ ALZHEIMER = hit("al", "De voorzitter van Alzheimer Nederland wil in Huizen met p
     ("Hoe wordt het theater in Huizen betaald?", "theater"),  # so does a closing place, before the verb
     # "gezegd over X": all of X is the topic, not only the words after its last preposition
     ("Wat is er gezegd over de voetbalclub van de voorzitter?", "voetbalclub"),
+    ("Wat wil de voorzitter met de allergie?", "allergie"),  # "aller-" before no superlative
 ])
 def test_a_question_about_a_thing_the_documents_never_name_is_declined(question, word):
     answerer = ExtractiveAnswerer(None, 0.8, splitter=lambda: splitter_of(ALZHEIMER))
@@ -145,9 +146,10 @@ def test_a_question_about_a_thing_the_documents_never_name_is_declined(question,
     "Met wie wil de voorzitter de plannen afstemmen?",  # a closing verb is no topic
     "Wie is de voorzitter van de grote landelijke patiëntenvereniging?",  # three words: a description, not a name
     "Met wie is gesproken over het overnemen van de plannen?",  # asks for a party, not what was said about all that
+    "Wat wil de voorzitter met de allerjongste?",  # "aller-" raises the superlative the documents use
 ])
 def test_a_question_whose_topic_the_documents_use_is_answered(question):
-    plan = hit("pl", "Er is een plan gemaakt.", section="Overig", date=dt.date(2021, 3, 18))
+    plan = hit("pl", "Er is een plan gemaakt voor de jongste.", section="Overig", date=dt.date(2021, 3, 18))
     answerer = ExtractiveAnswerer(None, 0.8, splitter=lambda: splitter_of(ALZHEIMER, plan))
     assert answerer.answer(question, "nl", [ALZHEIMER]).answered
 

@@ -32,6 +32,8 @@ FACT_PASSAGES = 5  # passages whose sentences compete to answer a factual questi
 _DOUBLED_END = re.compile(r"([bdfgklmnprst])\1$")  # "plann": Snowball undoubles only some consonants
 INFLECTION_CHARS = 2  # letters an ending may add to a known stem ("plan" + "nen" is one letter more than "plann")
 MIN_STEM_CHARS = 5  # a shorter stem is part of too many unrelated words ("sport" + "hal" is no inflection)
+# "aller-" raises a superlative ("allerjongste" is "jongste"); "allergie" and "allerlei" are no superlatives.
+_ALLER_SUPERLATIVE = re.compile(r"aller(\w{2,}st(?:e|en)?)")
 # "Wat is er besproken over X?" asks about all of X; "Met welke partij werd gesproken over X?" asks for a party.
 _SAID_ABOUT = re.compile(
     r"^wat\b.*\b(?:gezegd|besproken|gesproken|vermeld|genoemd|zeggen|zegt|staat|staan)\b.*\bover\b", re.I
@@ -843,6 +845,9 @@ def _documents_use(folded: str, splitter: CompoundSplitter, known: frozenset[str
     stemmer misses) or a compound of their words?"""
     if folded in splitter.vocabulary or stems(folded) & known:
         return True
+    superlative = _ALLER_SUPERLATIVE.fullmatch(folded)
+    if superlative:
+        return _documents_use(superlative.group(1), splitter, known)
     return bool(splitter.split(folded)) or _inflects_known(folded, known)
 
 
