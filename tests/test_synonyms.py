@@ -98,6 +98,11 @@ def test_words_the_documents_use_and_words_the_glossary_lacks_stay_as_asked():
     assert Glossary.parse("peiling | vragenlijst").reword("Wanneer start de peiling?", Documents())[0] == "Wanneer start de peiling?"
     # A name or an abbreviation is asked about as written.
     assert reword("Wie is Dokter Jansen?") == "Wie is Dokter Jansen?"
+    # A word shorter than the documents' vocabulary holds may well be theirs: "rol" stays.
+    class Roles(Documents):
+        written = {"functie"}
+
+    assert Glossary.parse("functie | rol").reword("Welke rol speelt de wijkcoach?", Roles())[0] == "Welke rol speelt de wijkcoach?"
 
 
 @pytest.mark.unit
@@ -196,3 +201,12 @@ def test_a_word_is_put_in_only_in_a_form_the_documents_write():
     glossary = Glossary.parse("ouderen | bejaarden\nminima | mensen met een laag inkomen")
     for question in ("Komt er een nieuw bejaardenhuis?", "Wat krijgen mensen met een laag inkomen?"):
         assert glossary.reword(question, documents)[0] == question
+
+
+@pytest.mark.integration
+def test_the_words_a_question_is_read_by_stay_as_asked(tmp_path, real_embedder):
+    """"ontbraken" makes a question ask who was absent: read as "miste" it asked for passages instead."""
+    ask = assistant_over(("000",), "miste | ontbrak", tmp_path, real_embedder)
+    answer = ask("Wie ontbraken er bij het overleg van 23 februari 2023?")
+    assert answer.understood is None
+    assert answer.answered and answer.text == ask("Wie waren er afwezig bij het overleg van 23 februari 2023?").text

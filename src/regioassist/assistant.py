@@ -17,7 +17,9 @@ import re
 from typing import Callable, Iterator, Sequence
 
 from regioassist.answer import FRAME_STEMS, GENERIC_STEMS, ExtractiveAnswerer, question_parts, topic_words
-from regioassist.answer.question import DOCUMENT_KINDS, MUNICIPALITIES, names_in, spans_documents
+from regioassist.answer.question import (
+    DECISION_QUESTION, DOCUMENT_KINDS, LIST_QUESTION, MUNICIPALITIES, names_in, spans_documents, wanted_cues,
+)
 from regioassist.chunking import DUTCH_MONTHS
 from regioassist.config import Settings
 from regioassist.embedding import CachedEmbedder, Embedder
@@ -29,6 +31,7 @@ from regioassist.meetings import (
     answer_from_structure,
     meetings_of,
     may_ask_about_meetings,
+    question_kind,
     unknown_meeting,
 )
 from regioassist.models import Answer, Hit
@@ -338,8 +341,9 @@ class Assistant:
         if documents is None:
             return question
         # The words every question is framed in ("vergadering", "besloten") stay: the meetings and
-        # the time phrases are read from them.
-        return glossary.reword(question, documents, keep=lambda word: bool(stems(word) & FRAME_STEMS))[0]
+        # the time phrases are read from them. So do the words this question is read by ("ontbraken").
+        read_by = words_read_by(question)
+        return glossary.reword(question, documents, keep=lambda word: bool(stems(word) & FRAME_STEMS) or word in read_by)[0]
 
     def ask_stream(
         self, question: str, filters: Filters | None = None, history: Sequence[str] = ()
@@ -418,3 +422,26 @@ class Assistant:
             understood=query if query != question else None,
             time_note=reading.note(language, self.answerer.phrases) if reading else None,
         )
+
+
+def words_read_by(question: str) -> frozenset[str]:
+    """The (folded) words that make ``question`` ask what it asks: without "ontbraken" it no longer
+    asks who was absent, without "geld" "hoeveel geld" no longer asks for an amount. The glossary
+    leaves them as asked, whatever its synonyms.
+
+    >>> sorted(words_read_by("Wie ontbraken er bij het overleg?"))
+    ['ontbraken', 'wie']
+    """
+    reading = _reading(question)
+    tokens = set(re.findall(r"[^\W\d_]+", question))
+    return frozenset(
+        fold(token) for token in tokens if _reading(re.sub(rf"\b{re.escape(token)}\b", " ", question)) != reading
+    )
+
+
+def _reading(question: str) -> tuple:
+    """What ``question`` is read to ask: its answer cues, a question about the meetings, a decision, a list."""
+    return (
+        tuple(wanted_cues(question)), question_kind(question), may_ask_about_meetings(question),
+        DECISION_QUESTION.search(question) is not None, LIST_QUESTION.search(question) is not None,
+    )

@@ -165,6 +165,8 @@ class Glossary:
             asked = [w for w in folded[i : i + n] if w not in STOPWORDS]  # as the question writes them
             if not asked or all(documents.knows(w) for w in asked):
                 continue
+            if n == 1 and len(folded[i]) < MIN_PART:
+                continue  # "rol": too short for the documents' vocabulary to say that they never use it
             # "tieners" (not "tiener") asks for the plural the documents write: "jongeren".
             plural = n == 1 and len(folded[i]) > len(member.words[0])
             word = _written(group, member, documents, plural)
