@@ -1247,3 +1247,13 @@ def test_across_times_a_passage_that_never_names_the_thing_asked_about_is_left_o
     answer = answerer.answer("Wat is het verschil tussen 2021 en 2023 in de aanpak van verblijf?", "nl", [early, rows, late])
     assert "1 jaar" in answer.text and "kleine stappen" in answer.text and "Wachttijden" not in answer.text
 
+
+
+
+def test_a_latin_plural_meets_its_singular():
+    pilot = hit("pi", "De gemeente Huizen stelt een praktijkondersteuner aan bij de huisartsen. "
+                "Hij werkt in gezondheidscentrum Huizermaat en in gezondheidscentrum Bovenmaat.",
+                section="Pilot", date=dt.date(2021, 6, 1))
+    answer = ExtractiveAnswerer(None, 0.8, max_sentences=1).answer("Welke gezondheidscentra zijn het?", "nl", [pilot])
+    quoted = [line for line in answer.text.splitlines() if line.startswith("- ")]
+    assert len(quoted) == 1 and "Huizermaat" in quoted[0]
