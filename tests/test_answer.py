@@ -1257,3 +1257,12 @@ def test_a_latin_plural_meets_its_singular():
     answer = ExtractiveAnswerer(None, 0.8, max_sentences=1).answer("Welke gezondheidscentra zijn het?", "nl", [pilot])
     quoted = [line for line in answer.text.splitlines() if line.startswith("- ")]
     assert len(quoted) == 1 and "Huizermaat" in quoted[0]
+
+
+def test_the_latest_date_asked_for_is_answered_by_the_sentence_with_a_date():
+    plan = hit("rp", "Het Regioplan komt voort uit het Integraal Zorgakkoord en wordt door gemeenten en zorgverzekeraar opgesteld. "
+               "Deadline voor het indienen van het plan is 31 december 2023.", section="Regioplan", date=dt.date(2023, 2, 23))
+    answer = ExtractiveAnswerer(None, 0.8, max_sentences=1).answer(
+        "Wat is de uiterste datum voor het Regioplan van gemeenten en zorgverzekeraar?", "nl", [plan])
+    quoted = [line for line in answer.text.splitlines() if line.startswith("- ")]
+    assert len(quoted) == 1 and "31 december 2023" in quoted[0]

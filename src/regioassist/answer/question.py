@@ -87,7 +87,8 @@ ANSWER_CUES = {
         True,
     ),
     "when": AnswerCue(
-        re.compile(r"\b(wanneer|when|op welke datum|welke datum|what date|deadline|tot wanneer|vanaf wanneer)\b", re.I),
+        # "de uiterste datum", "de einddatum" ask for a date as much as "wanneer" does.
+        re.compile(r"\b(wanneer|when|\w*datum|what date|deadline|tot wanneer|vanaf wanneer)\b", re.I),
         re.compile(rf"\b(?:{_MONTH_NAMES}|{_PERIODS}|(?:19|20)\d{{2}}|\d{{1,2}}[-/]\d{{1,2}})\b", re.I),
         True,
     ),
