@@ -1266,3 +1266,13 @@ def test_the_latest_date_asked_for_is_answered_by_the_sentence_with_a_date():
         "Wat is de uiterste datum voor het Regioplan van gemeenten en zorgverzekeraar?", "nl", [plan])
     quoted = [line for line in answer.text.splitlines() if line.startswith("- ")]
     assert len(quoted) == 1 and "31 december 2023" in quoted[0]
+
+
+def test_how_costs_are_split_is_answered_by_the_shares_not_an_amount():
+    zorgstart = hit("zs", "Zij heeft de eerste € 100.000,- voor Zorgstart vrijgegeven. "
+                    "Het idee is om de financiering met partners te delen; 1/3 Regio, 1/3 Regionaal Mobiliteitsteam, 1/3 partners.",
+                    section="Mededelingen", date=dt.date(2023, 2, 23))
+    answer = ExtractiveAnswerer(None, 0.8, max_sentences=1).answer(
+        "Hoe wil de regio de kosten van Zorgstart verdelen?", "nl", [zorgstart])
+    quoted = [line for line in answer.text.splitlines() if line.startswith("- ")]
+    assert len(quoted) == 1 and "1/3 Regio" in quoted[0]

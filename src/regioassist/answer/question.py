@@ -253,6 +253,8 @@ def wanted_cues(question: str) -> list[str]:
         cues.remove("when")
     if "frequency" in cues and "number" in cues:
         cues.remove("number")  # "hoeveel keer" asks how often
+    if "share" in cues and "money" in cues:
+        cues.remove("money")  # "Hoe worden de kosten verdeeld?" asks for the shares, not an amount
     return cues
 # A question that asks for several things ("Welke mededelingen werden er gedaan?") is answered
 # with up to LIST_SENTENCES sentences instead of max_sentences.
