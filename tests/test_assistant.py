@@ -297,3 +297,27 @@ def test_asking_of_the_documents_does_not_make_a_passage_resemble_the_question(t
     for question in ("Wat staat er in de documenten over de musea?", "Welke documenten zijn er over de musea?"):
         assert not assistant.ask(question).answered, question
     assert assistant.ask("Wat staat er in de documenten over de wachttijden?").answered
+
+
+@pytest.mark.integration
+def test_a_time_no_document_is_dated_is_looked_up_in_the_text(tmp_path, real_embedder):
+    """The minutes of February 2023 say "Begin 2022 zijn met het Leger des Heils aanvullende afspraken
+    gemaakt"; "begin 2022" only filtered on the documents' dates, found none and said nothing was found."""
+    from pathlib import Path
+
+    from regioassist.assistant import Assistant
+    from regioassist.config import Settings
+    from regioassist.index import LocalIndex
+    from regioassist.ingest import ingest_paths
+
+    minutes = next((Path(__file__).parent.parent / "documents").glob("000_*.txt"))
+    settings = Settings(index_dir=tmp_path / "index")
+    index = LocalIndex.open(settings.index_dir, settings.collection)
+    ingest_paths([minutes], index, real_embedder)
+    assistant = Assistant(settings, index, real_embedder)
+    answer = assistant.ask("Wat is er begin 2022 met het Leger des Heils afgesproken?")
+    assert answer.answered and "gezinsgerichte groep" in answer.text
+    assert answer.time_note.startswith("Geen document uit januari 2022 tot en met april 2022 gaat hierover")
+    # A year no passage names stays unanswered, and so does a meeting of a time that had none.
+    assert not assistant.ask("Wat is er in 2019 met het Leger des Heils afgesproken?").answered
+    assert not assistant.ask("Wat is er in het overleg van april 2022 besloten over de gezinsgerichte groep?").answered

@@ -18,7 +18,7 @@ from typing import Callable, Iterator, Sequence
 
 from regioassist.answer import FRAME_STEMS, GENERIC_STEMS, ExtractiveAnswerer, question_parts, topic_words
 from regioassist.answer.question import (
-    DECISION_QUESTION, DOCUMENT_KINDS, LIST_QUESTION, MUNICIPALITIES, names_in, spans_documents, wanted_cues,
+    DECISION_QUESTION, DOCUMENT_KINDS, LIST_QUESTION, MUNICIPALITIES, names_in, spans_documents, wanted_cues, years_in,
 )
 from regioassist.chunking import DUTCH_MONTHS
 from regioassist.config import Settings
@@ -58,6 +58,8 @@ THAT_MEETING = re.compile(
     r"\b(?:dat|die|deze|dit|hetzelfde|dezelfde|that|this|the same)\s+(?:overleg|vergadering|bijeenkomst|meeting)\b",
     re.IGNORECASE,
 )
+# "het overleg van april 2023" asks about a meeting of that time, not about what a text says of it.
+MEETING_NAMED = re.compile(r"(?:overleg|vergadering|bijeenkomst|pfho|meeting)", re.IGNORECASE)
 FOLLOW_UP_START = re.compile(r"^\s*(?:en|and|ook|also|maar|but|wat nog|en verder)\b", re.IGNORECASE)
 
 
@@ -292,6 +294,16 @@ class Assistant:
             reading = next(filter(None, (read_time(earlier, self.anchors) for earlier in reversed(history))), None)
         return reading
 
+    def in_text(self, query: str, reading: TimeReading) -> list[Hit]:
+        """The passages of any date for ``query``, its time phrase kept as words, that name a year of
+        the time ``reading`` read; [] when none does."""
+        if reading.start is None and reading.end is None:
+            return []
+        first = (reading.start or reading.end).year
+        years = set(range(first, (reading.end or reading.start).year + 1))
+        hits = self.retriever.retrieve(query, top_k=self.settings.top_k)
+        return [hit for hit in hits if years & years_in(hit.chunk.text)]
+
     def scoped_parts(self, parts: Sequence[str], filters: Filters | None) -> list[tuple[str, Filters]]:
         """Each question of a compound one with the scope of its own time phrase ("..., en hoeveel geld
         is er in februari 2023 voor vrijgegeven?"); filters the user set win for every part."""
@@ -387,6 +399,13 @@ class Assistant:
             topical = without_phrase(query, reading.phrase) if reading and reading.applied and scope else query
             topical = without_document_frame(topical)
             hits = self.retriever.retrieve(topical, top_k=self.settings.top_k, filters=scope or None)
+            if not hits and reading and reading.applied and not filters and not MEETING_NAMED.search(query):
+                # "Met wie zijn begin 2022 afspraken gemaakt over ...?": no document of early 2022 is
+                # about it, but one of 2023 says what was agreed then. Its text must name the time's year.
+                in_text = self.in_text(query, reading)
+                if in_text:
+                    hits, topical, scope = in_text, query, Filters()
+                    reading = dataclasses.replace(reading, kind="in_text", applied=False)
             # A question that names its own topic ("over de inzet van boa's"), something by its
             # name ("de directeur van de GGD"; a municipality only scopes: "En in Huizen?"), or a
             # thing the documents never name, is a new question: the conversation's topic would only

@@ -39,6 +39,7 @@ TIME_PHRASES: dict[str, set[str]] = {
     "time_meeting": {"phrase", "date"},
     "time_meeting_before": {"phrase", "date"},
     "time_unknown": {"phrase"},
+    "time_in_text": {"phrase", "period"},
     "time_from": {"date"},
     "time_until": {"date"},
     "time_span": {"start", "end"},
@@ -90,8 +91,9 @@ class TimeReading:
 
     ``kind`` says what the note tells: "literal" (the words are the period: no note),
     "read" (an absolute phrase made into dates), "relative" (read against ``reference``),
-    "meeting" / "meeting_before" (the newest meeting, the one before it) or "unknown"
-    (a relative phrase with nothing in the index to read it against: no scope).
+    "meeting" / "meeting_before" (the newest meeting, the one before it), "unknown"
+    (a relative phrase with nothing in the index to read it against: no scope) or "in_text"
+    (no document of the period is about the question: its words were looked up in the text).
     """
 
     phrase: str
