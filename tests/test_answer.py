@@ -1276,3 +1276,13 @@ def test_how_costs_are_split_is_answered_by_the_shares_not_an_amount():
         "Hoe wil de regio de kosten van Zorgstart verdelen?", "nl", [zorgstart])
     quoted = [line for line in answer.text.splitlines() if line.startswith("- ")]
     assert len(quoted) == 1 and "1/3 Regio" in quoted[0]
+
+
+def test_time_asked_with_hoeveel_is_counted_in_days_or_hours():
+    inzet = hit("iz", "Het Regioplan wordt in 2023 opgesteld. Hilversum levert een ambtelijke inzet van twee dagen per week.",
+                section="Inzet gemeentelijke capaciteit", date=dt.date(2023, 2, 23))
+    answer = ExtractiveAnswerer(None, 0.8).answer("Hoeveel werktijd gaat er naar het Regioplan?", "nl", [inzet])
+    assert answer.answered and "twee dagen per week" in answer.text
+    # A year is no amount of time.
+    year_only = hit("yo", "Het Regioplan wordt in 2023 opgesteld door Hilversum.", section="Regioplan", date=dt.date(2023, 2, 23))
+    assert not ExtractiveAnswerer(None, 0.8).answer("Hoeveel werktijd gaat er naar het Regioplan?", "nl", [year_only]).answered

@@ -32,6 +32,11 @@ FACT_PASSAGES = 5  # passages whose sentences compete to answer a factual questi
 _DOUBLED_END = re.compile(r"([bdfgklmnprst])\1$")  # "plann": Snowball undoubles only some consonants
 INFLECTION_CHARS = 2  # letters an ending may add to a known stem ("plan" + "nen" is one letter more than "plann")
 MIN_STEM_CHARS = 5  # a shorter stem is part of too many unrelated words ("sport" + "hal" is no inflection)
+# An amount of time: "twee dagen", "6 uur", "3 weken".
+_TIME_AMOUNT = re.compile(
+    r"\b(?:\d+(?:[.,]\d+)?|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|half|halve|anderhalve?)\s+"
+    r"(?:uur|uren|dag|dagen|dagdelen|week|weken|maand|maanden|jaar)\b"
+)
 # "aller-" raises a superlative ("allerjongste" is "jongste"); "allergie" and "allerlei" are no superlatives.
 _ALLER_SUPERLATIVE = re.compile(r"aller(\w{2,}st(?:e|en)?)")
 # "Wat is er besproken over X?" asks about all of X; "Met welke partij werd gesproken over X?" asks for a party.
@@ -734,6 +739,8 @@ class ExtractiveAnswerer:
         folded = fold(sentence)
         if any(UNIT_SIGNS.get(word, "\0") in sentence or fold(word) in folded for word in counted):
             return True  # "75%" for "procent", "1fte" for "fte"
+        if any(fold(word).endswith("tijd") for word in counted) and _TIME_AMOUNT.search(folded):
+            return True  # "Hoeveel werktijd ...?" counts in days or hours: "twee dagen per week"
         return bool(stems(" ".join(counted)) & self._word_stems(sentence))
 
     def _score_sentences(self, question: str, candidates: list[tuple[int, Hit, str]]) -> list[float]:
