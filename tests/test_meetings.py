@@ -502,3 +502,9 @@ def test_a_body_and_a_day_the_index_lacks_is_no_meeting_there_is(meetings) -> No
     missing = unknown_meeting("Wat heeft de stuurgroep jeugd op 20 juni 2024 besloten over jeugdbescherming?", meetings)
     assert missing is not None and missing[0] == "20 juni 2024"
     assert unknown_meeting("Wat is in het overleg besloten over de subsidie van 3 maart?", meetings) is None
+
+
+def test_which_meeting_a_thing_comes_up_in_is_no_question_about_an_agenda():
+    assert question_kind("Wat stond er op de agenda van het overleg van 23 februari 2023?") == "agenda"
+    assert question_kind("In welk overleg moet het verbeterplan uiterlijk op de agenda staan?") is None
+    assert question_kind("Op welke vergadering komt het verbeterplan op de agenda?") is None

@@ -71,7 +71,10 @@ _NEXT_MEETING = re.compile(
     r"\b(?:volgende|eerstvolgende|komende|next|upcoming)\s+(?:\w*overleg\w*|vergadering\w*|bijeenkomst\w*|pfho|"
     r"meetings?)\b|\bwanneer\s+vergader\w*\b.*\bweer\b|\bwhen\b.*\bmeets? again\b", re.I,
 )
-_ASKS_WHEN = re.compile(r"\b(?:wanneer|when|op welke datum|on what date)\b", re.I)
+# "Wanneer staat X op de agenda?", "In welk overleg moet X op de agenda staan?": asks when X comes up.
+_ASKS_WHEN = re.compile(
+    r"\b(?:wanneer|when|op welke datum|on what date|(?:welk|welke|which) (?:overleg|vergadering|bijeenkomst|meeting))\b", re.I
+)
 _ENGLISH_MONTHS = "january february march april may june july august september october november december".split()
 _MONTH = {m: i % 12 + 1 for i, m in enumerate(MONTHS + _ENGLISH_MONTHS)}
 # "23 februari 2023", "February 2023", "March 18, 2021", "2021": a time the question names.
