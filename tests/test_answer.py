@@ -133,6 +133,8 @@ ALZHEIMER = hit("al", "De voorzitter van Alzheimer Nederland wil in Huizen met p
     # "gezegd over X": all of X is the topic, not only the words after its last preposition
     ("Wat is er gezegd over de voetbalclub van de voorzitter?", "voetbalclub"),
     ("Wat wil de voorzitter met de allergie?", "allergie"),  # "aller-" before no superlative
+    # "ge...t", but too long for a participle: a compound noun
+    ("Hoe vraag ik in Huizen een gehandicaptenparkeerkaart aan?", "gehandicaptenparkeerkaart"),
 ])
 def test_a_question_about_a_thing_the_documents_never_name_is_declined(question, word):
     answerer = ExtractiveAnswerer(None, 0.8, splitter=lambda: splitter_of(ALZHEIMER))

@@ -450,7 +450,8 @@ _ARTICLE = re.compile(r"\b(?:de|het|een)\s+", re.I)  # without a preposition: "W
 # "... kinderen op school"); measured on eval/, 3 also declined three answerable questions.
 SLOT_WORDS = 2
 # A past participle closing a Dutch question is its verb: "... over het Wmo-vervoer toegezegd?", "... verkend?".
-_CLOSING_VERB = re.compile(r"^(?:[a-z]{2,5})?ge[a-z]{3,}[dt]$|^(?:be|ver|ont|her)[a-z]{3,}[dt]$")
+# A participle is short: "gehandicaptenparkeerkaart" starts with "ge" and ends in "t" but is a compound noun.
+_CLOSING_VERB = re.compile(r"^(?=[a-z]{5,16}$)(?:(?:[a-z]{2,5})?ge[a-z]{3,}[dt]|(?:be|ver|ont|her)[a-z]{3,}[dt])$")
 # The particle of a separable verb closes its clause: "Wanneer gaat het zwemcentrum open?", "... stelt het plan vast?".
 _VERB_PARTICLES = frozenset("af mee toe terug open vast dicht weg samen voort".split())
 _EACH_OTHER = re.compile(r"\s+(?:bij|met|aan|tegen|van|naar|over|voor|op)\s+(?:elkaar|mekaar)\b", re.I)
