@@ -1288,3 +1288,15 @@ def test_time_asked_with_hoeveel_is_counted_in_days_or_hours():
     # A year is no amount of time.
     year_only = hit("yo", "Het Regioplan wordt in 2023 opgesteld door Hilversum.", section="Regioplan", date=dt.date(2023, 2, 23))
     assert not ExtractiveAnswerer(None, 0.8).answer("Hoeveel werktijd gaat er naar het Regioplan?", "nl", [year_only]).answered
+
+
+def test_with_whom_an_agreement_was_made_is_answered_by_the_party_not_the_decisions():
+    groep = hit("gg", "Begin 2022 zijn met het Leger des Heils aanvullende afspraken gemaakt over een gezinsgerichte groep. "
+                "De evaluatie van deze groep is positief. Het PFHO stelt het voorstel vast.",
+                section="Verlengen en uitbreiden gezinsgerichte groep", date=dt.date(2023, 2, 23),
+                decisions=("Het PFHO stelt het voorstel vast.",))
+    answer = ExtractiveAnswerer(None, 0.8, max_sentences=1).answer(
+        "Met welke organisatie zijn afspraken gemaakt over de gezinsgerichte groep?", "nl", [groep])
+    quoted = [line for line in answer.text.splitlines() if line.startswith("- ")]
+    assert answer.answered and "Leger des Heils" in quoted[0]
+    assert not answer.text.startswith("Besluiten en afspraken")  # the party asked for, not a list of decisions

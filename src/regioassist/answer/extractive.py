@@ -37,6 +37,7 @@ _TIME_AMOUNT = re.compile(
     r"\b(?:\d+(?:[.,]\d+)?|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|half|halve|anderhalve?)\s+"
     r"(?:uur|uren|dag|dagen|dagdelen|week|weken|maand|maanden|jaar)\b"
 )
+_WITH_WHOM = re.compile(r"\s*(?:met|with)\s+(?:wie|welke|which|whom)\b", re.I)
 # "aller-" raises a superlative ("allerjongste" is "jongste"); "allergie" and "allerlei" are no superlatives.
 _ALLER_SUPERLATIVE = re.compile(r"aller(\w{2,}st(?:e|en)?)")
 # "Wat is er besproken over X?" asks about all of X; "Met welke partij werd gesproken over X?" asks for a party.
@@ -144,7 +145,8 @@ class ExtractiveAnswerer:
         if off:
             return declined(off)
         text, citations = None, Citations()
-        if DECISION_QUESTION.search(question):
+        # "Met welke organisatie zijn afspraken gemaakt over X?" asks for the other party, not for X's decisions.
+        if DECISION_QUESTION.search(question) and not _WITH_WHOM.match(question):
             text = self._decisions(question, language, relevant, citations)
         if text is None:
             citations = Citations()
