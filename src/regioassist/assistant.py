@@ -353,7 +353,11 @@ class Assistant:
         if documents is None:
             return question
         # The words every question is framed in ("vergadering", "besloten") stay: the meetings and
-        # the time phrases are read from them. So do the words this question is read by ("ontbraken").
+        # the time phrases are read from them.
+        _, swaps = glossary.reword(question, documents, keep=lambda word: bool(stems(word) & FRAME_STEMS))
+        if not swaps:
+            return question  # most questions: no need to find the words they are read by
+        # So do the words this question is read by ("ontbraken").
         read_by = words_read_by(question)
         return glossary.reword(question, documents, keep=lambda word: bool(stems(word) & FRAME_STEMS) or word in read_by)[0]
 
